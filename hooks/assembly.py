@@ -1,0 +1,43 @@
+"""Post-generation assembly: lay the chosen framework's files over the common skeleton.
+
+The overlay in ``templates/<framework>/`` is itself a cookiecutter project directory, rendered
+with cookiecutter's own ``generate_files`` and the same context, so it gets the same filters,
+``_copy_without_render`` rules and file-name rendering as the skeleton.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from cookiecutter.generate import generate_files
+
+SECRET_KEY_FILE = ".secret_key"
+DOCKER_FILES = ("Dockerfile", ".dockerignore")
+
+
+def add_framework_files(answers: dict[str, Any], repo_dir: Path, project_dir: Path) -> None:
+    generate_files(
+        repo_dir=repo_dir / "templates" / answers["framework"],
+        context={"cookiecutter": answers},
+        output_dir=project_dir.parent,
+        overwrite_if_exists=True,
+        accept_hooks=False,
+    )
+
+
+def write_development_secret(project_dir: Path) -> None:
+    """A per-project development secret; .gitignore keeps it out of version control."""
+    path = project_dir / SECRET_KEY_FILE
+    path.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def assemble(answers: dict[str, Any], repo_dir: str) -> None:
+    project_dir = Path.cwd()
+    add_framework_files(answers, Path(repo_dir), project_dir)
+    if not answers["use_docker"]:
+        for name in DOCKER_FILES:
+            (project_dir / name).unlink(missing_ok=True)
+    write_development_secret(project_dir)

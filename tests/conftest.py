@@ -1,0 +1,47 @@
+"""Fixtures: each framework is baked once and installed once per test session.
+
+Tests that take a ``framework`` parameter are grouped per framework for pytest-xdist
+(``--dist loadgroup``), so one worker bakes and installs a given framework and nothing is
+installed twice in one run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.harness import FRAMEWORKS, PROJECT_NAME, PROJECT_SLUG, ProjectEnv, create_project_env
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and "framework" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(callspec.params["framework"]))
+
+
+@pytest.fixture(scope="session", params=FRAMEWORKS)
+def framework(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def baked_project(cookies_session, framework: str) -> Path:
+    """The framework's project, baked with a non-ASCII name and every option on."""
+    result = cookies_session.bake(
+        extra_context={"project_name": PROJECT_NAME, "framework": framework, "use_docker": "yes"}
+    )
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    assert result.project_path.name == PROJECT_SLUG
+    return result.project_path
+
+
+@pytest.fixture(scope="session")
+def project_env(
+    baked_project: Path, framework: str, tmp_path_factory: pytest.TempPathFactory
+) -> ProjectEnv:
+    """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
+    venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
+    return create_project_env(baked_project, venv_dir, framework)

@@ -1,0 +1,206 @@
+"""Shared machinery for the repo's tests: template facts, isolated environments, live servers."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+TEMPLATE_CONTEXT: dict[str, Any] = json.loads(
+    (REPO_DIR / "cookiecutter.json").read_text(encoding="utf-8")
+)
+FRAMEWORKS: list[str] = TEMPLATE_CONTEXT["framework"]
+LICENSES: list[str] = TEMPLATE_CONTEXT["license"]
+
+# The name every framework is baked with for the deep checks: non-ASCII on purpose.
+PROJECT_NAME = "Café Ünïcode"
+PROJECT_SLUG = "cafe-unicode"
+PACKAGE_NAME = "cafe_unicode"
+ENV_PREFIX = "CAFE_UNICODE_"
+TEST_SECRET = "repo-tests-secret-not-for-production"
+
+
+def framework_info(framework: str) -> dict[str, Any]:
+    path = REPO_DIR / "templates" / framework / "framework.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> str:
+    """Run a command, fail with its output if it fails, return its output."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{output}"
+    return output
+
+
+def clean_environ(prefix: str) -> dict[str, str]:
+    """This process's environment without any setting that would leak into a baked project."""
+    drop = ("VIRTUAL_ENV", "PYTHONPATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG", "COV_CORE_DATAFILE")
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(prefix) and key not in drop and not key.startswith("PYTEST_")
+    }
+
+
+@dataclass
+class ProjectEnv:
+    """A baked project installed with ``pip install -e ".[dev]"`` in its own fresh venv."""
+
+    project_dir: Path
+    venv_dir: Path
+    framework: str
+
+    @property
+    def bin_dir(self) -> Path:
+        return self.venv_dir / "bin"
+
+    @property
+    def python(self) -> Path:
+        return self.bin_dir / "python"
+
+    def environ(self, **settings: str) -> dict[str, str]:
+        """A clean environment with the given contract settings (names without the prefix)."""
+        env = clean_environ(ENV_PREFIX)
+        env["PATH"] = f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}"
+        env.update({ENV_PREFIX + name: value for name, value in settings.items()})
+        return env
+
+
+def create_project_env(project_dir: Path, venv_dir: Path, framework: str) -> ProjectEnv:
+    """Install the project in a fresh venv, with uv when it is there and venv + pip otherwise."""
+    uv = shutil.which("uv")
+    if uv:
+        run([uv, "venv", "--quiet", "--python", sys.executable, str(venv_dir)], project_dir, 120)
+        install = [uv, "pip", "install", "--quiet", "--python", str(venv_dir / "bin" / "python")]
+    else:
+        run([sys.executable, "-m", "venv", str(venv_dir)], project_dir, 120)
+        install = [str(venv_dir / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    run([*install, "-e", ".[dev]"], project_dir, 600)
+    return ProjectEnv(project_dir, venv_dir, framework)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Accept": "text/html,application/json;q=0.9"})
+        reply = connection.getresponse()
+        headers = {name.lower(): value for name, value in reply.getheaders()}
+        return Response(reply.status, headers, reply.read())
+    finally:
+        connection.close()
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    def get(self, path: str) -> Response:
+        return http_get(self.port, path)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited {self.process.returncode}:\n{self.log()}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if http_get(self.port, "/health", timeout=2).status == 200:
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f"server not healthy after {timeout}s:\n{self.log()}")
+
+    def stop(self, sig: int, whole_group: bool = False, timeout: float = 5.0) -> int | None:
+        """Send ``sig`` (to the whole process group, as Ctrl-C in a terminal does); wait."""
+        if self.process.poll() is None:
+            if whole_group:
+                os.killpg(self.process.pid, sig)
+            else:
+                self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def start_server(project: ProjectEnv, log_path: Path, **settings: str) -> Server:
+    """Start the console script named after the slug, in its own process group."""
+    port = int(settings.setdefault("PORT", str(free_port())))
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(project.bin_dir / PROJECT_SLUG)],
+            cwd=project.project_dir,
+            env=project.environ(**settings),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Server(process, port, log_path)
+
+
+@contextlib.contextmanager
+def running_server(project: ProjectEnv, log_path: Path, **settings: str) -> Iterator[Server]:
+    server = start_server(project, log_path, **settings)
+    try:
+        server.wait_until_healthy(framework_info(project.framework).get("startup_timeout", 30))
+        yield server
+    finally:
+        server.kill()
+
+
+def production_settings(framework: str) -> dict[str, str]:
+    """The settings a deployer must give this framework in production."""
+    settings = {"ENV": "production", "SECRET_KEY": TEST_SECRET}
+    settings.update(framework_info(framework).get("production_env", {}))
+    return settings

@@ -1,0 +1,83 @@
+"""The pre-generation hook refuses bad answers with one line and leaves nothing behind."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+
+INVALID_ANSWERS = [
+    ({"project_slug": "-starts-with-dash"}, "project_slug"),
+    ({"project_slug": "has space"}, "project_slug"),
+    ({"project_slug": "UPPER_case"}, "project_slug"),
+    ({"package_name": "json"}, "package_name"),
+    ({"package_name": "test"}, "package_name"),
+    ({"package_name": "flask", "framework": "flask"}, "package_name"),
+    ({"package_name": "tornado", "framework": "tornado"}, "package_name"),
+    ({"package_name": "class"}, "package_name"),
+    ({"package_name": "1st_app"}, "package_name"),
+    ({"package_name": "with-dash"}, "package_name"),
+    ({"project_name": "2048 Game"}, "package_name"),
+    ({"author_email": "not-an-email"}, "author_email"),
+    ({"author_email": "a@b"}, "author_email"),
+    ({"author_email": "two@@example.com"}, "author_email"),
+    ({"version": "one"}, "version"),
+    ({"description": "two\nlines"}, "description"),
+    ({"project_name": "x" * 201}, "project_name"),
+]
+
+
+@pytest.mark.parametrize(("answers", "variable"), INVALID_ANSWERS)
+def test_invalid_answer_is_refused(cookies, capfd, answers: dict, variable: str) -> None:
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == -1
+    assert isinstance(result.exception, FailedHookException)
+    assert result.project_path is None
+    output_dirs = [path for path in Path(str(cookies._output_factory("probe"))).parent.iterdir()]
+    leftovers = [path for path in output_dirs if path.name != "probe" and any(path.iterdir())]
+    assert leftovers == [], "a refused bake must leave nothing on disk"
+    errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("error: ")]
+    assert errors and all(variable in line for line in errors[:1]), errors
+
+
+AWKWARD_NAMES = [
+    ("Café Ünïcode", "cafe-unicode"),
+    ('It\'s "quoted"', "it-s-quoted"),
+    ("Back\\slash $HOME `uname` {braces}", "back-slash-home-uname-braces"),
+    ("世界 Grüße 🎉", "shi-jie-grusse"),
+    ("Ελληνικά", "ellenika"),
+    ("A" + " very long name" * 12, "a" + "-very-long-name" * 12),
+]
+
+
+@pytest.mark.parametrize(("name", "slug"), AWKWARD_NAMES)
+def test_awkward_name_bakes_faithfully(cookies, name: str, slug: str) -> None:
+    result = cookies.bake(extra_context={"project_name": name, "description": name})
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    assert project.name == slug
+    package = slug.replace("-", "_")
+    init = project / "src" / package / "__init__.py"
+    constants = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(init.read_text("utf-8")).body
+        if isinstance(node, ast.Assign)
+    }
+    assert constants["PROJECT_NAME"] == name
+    assert constants["DESCRIPTION"] == name
+    metadata = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["project"]
+    assert metadata["description"] == name
+    for command in (["check"], ["format", "--check"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -1,0 +1,105 @@
+"""Each framework bakes into a clean, valid, lint-free project."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from tests.harness import framework_info
+
+# Cookiecutter syntax that survived rendering: ``{{ cookiecutter.x }}``, ``{% if cookiecutter %}``...
+LEFTOVER_COOKIECUTTER = re.compile(r"{{-?\s*cookiecutter|{%-?[^%]*cookiecutter|{#")
+# Any Jinja syntax at all; allowed only in the framework's own template files.
+ANY_TEMPLATE_SYNTAX = re.compile(r"{{|{%")
+FRAMEWORK_TEMPLATE_SUFFIXES = {".html", ".tpl", ".jinja", ".j2"}
+
+
+def text_files(project: Path) -> list[Path]:
+    files = []
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and ".git" not in path.parts:
+            try:
+                path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            files.append(path)
+    return files
+
+
+def test_no_template_syntax_left(baked_project: Path) -> None:
+    for path in text_files(baked_project):
+        text = path.read_text(encoding="utf-8")
+        assert not LEFTOVER_COOKIECUTTER.search(text), f"cookiecutter syntax left in {path}"
+        if path.suffix not in FRAMEWORK_TEMPLATE_SUFFIXES:
+            assert not ANY_TEMPLATE_SYNTAX.search(text), f"template syntax left in {path}"
+
+
+def test_python_compiles(baked_project: Path) -> None:
+    sources = sorted(baked_project.rglob("*.py"))
+    assert sources
+    for path in sources:
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_ruff_clean(baked_project: Path) -> None:
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+            cwd=baked_project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pyproject_valid(baked_project: Path, framework: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "validate_pyproject", "pyproject.toml"],
+        cwd=baked_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    project = tomllib.loads((baked_project / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["requires-python"] == framework_info(framework)["requires_python"]
+    assert project["scripts"] == {"cafe-unicode": "cafe_unicode.__main__:main"}
+    assert {"pytest", "ruff"} <= {
+        re.split(r"[<>=\[ ]", requirement)[0] for requirement in project["optional-dependencies"]["dev"]
+    }
+
+
+def test_yaml_files_parse(baked_project: Path, framework: str) -> None:
+    workflow = yaml.safe_load((baked_project / ".github/workflows/ci.yml").read_text("utf-8"))
+    versions = workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    assert versions == framework_info(framework)["python_versions"]
+
+
+def test_contract_files(baked_project: Path) -> None:
+    for name in ("README.md", "LICENSE", ".gitignore", "Dockerfile", ".github/workflows/ci.yml"):
+        assert (baked_project / name).is_file(), name
+    readme = (baked_project / "README.md").read_text("utf-8")
+    assert readme.startswith("# Café Ünïcode\n")
+    for needle in ('pip install -e ".[dev]"', "pytest", "CAFE_UNICODE_SECRET_KEY", "## Layout"):
+        assert needle in readme
+    assert ".secret_key" in (baked_project / ".gitignore").read_text("utf-8").splitlines()
+
+
+def test_development_secret_generated_and_ignored(baked_project: Path) -> None:
+    secret = baked_project / ".secret_key"
+    assert len(secret.read_text("utf-8").strip()) >= 32
+    assert secret.stat().st_mode & 0o077 == 0, "the secret must be readable by its owner only"
+
+
+def test_dockerfile_runs_production_as_non_root(baked_project: Path) -> None:
+    dockerfile = (baked_project / "Dockerfile").read_text("utf-8")
+    user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert user_lines and user_lines[-1] not in {"USER root", "USER 0"}
+    assert "CAFE_UNICODE_ENV=production" in dockerfile
+    assert dockerfile.rstrip().endswith('CMD ["cafe-unicode"]')

@@ -1,0 +1,109 @@
+"""The baked project passes its own tests, and its live server keeps the starter contract.
+
+The project is installed once per framework in a fresh virtual environment; the server is the
+project's console script, started on a free port on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import html
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness import (
+    ENV_PREFIX,
+    PROJECT_NAME,
+    ProjectEnv,
+    Server,
+    framework_info,
+    production_settings,
+    running_server,
+    start_server,
+)
+
+STOP_TIMEOUT = 5.0
+
+
+def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
+    completed = subprocess.run(
+        [str(project_env.bin_dir / "pytest"), "-q", "-p", "no:cacheprovider"],
+        cwd=project_env.project_dir,
+        env=project_env.environ(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert " passed" in output and " failed" not in output, output
+
+
+@pytest.fixture(scope="session")
+def production_server(
+    project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    log = tmp_path_factory.mktemp(f"log-{project_env.framework}") / "production.log"
+    with running_server(project_env, log, **production_settings(project_env.framework)) as server:
+        yield server
+
+
+def test_health_is_json_ok(production_server: Server) -> None:
+    response = production_server.get("/health")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["status"] == "ok"
+
+
+def test_index_is_html_naming_the_project(production_server: Server) -> None:
+    response = production_server.get("/")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert html.escape(PROJECT_NAME, quote=False) in response.text
+
+
+def test_unknown_path_is_404_without_traceback(production_server: Server) -> None:
+    response = production_server.get("/no/such/page")
+    assert response.status == 404
+    assert "Traceback" not in response.text
+    assert 'File "' not in response.text
+
+
+def test_port_comes_from_the_environment(production_server: Server) -> None:
+    assert production_server.process.poll() is None
+    assert production_server.get("/health").status == 200
+
+
+def test_production_refuses_to_start_without_secret(project_env: ProjectEnv, tmp_path: Path) -> None:
+    settings = production_settings(project_env.framework)
+    del settings["SECRET_KEY"]
+    server = start_server(project_env, tmp_path / "refused.log", **settings)
+    try:
+        code = server.process.wait(timeout=framework_info(project_env.framework).get("startup_timeout", 30))
+    finally:
+        server.kill()
+    lines = [line for line in server.log().splitlines() if line.strip()]
+    assert code != 0
+    assert len(lines) == 1, lines
+    assert f"{ENV_PREFIX}SECRET_KEY" in lines[0]
+
+
+def test_sigterm_stops_production_cleanly(project_env: ProjectEnv, tmp_path: Path) -> None:
+    log = tmp_path / "sigterm.log"
+    with running_server(project_env, log, **production_settings(project_env.framework)) as server:
+        started = time.monotonic()
+        code = server.stop(signal.SIGTERM, timeout=STOP_TIMEOUT)
+        assert code == 0, f"exit {code} after {time.monotonic() - started:.1f}s:\n{server.log()}"
+
+
+def test_ctrl_c_stops_development_cleanly(project_env: ProjectEnv, tmp_path: Path) -> None:
+    log = tmp_path / "development.log"
+    with running_server(project_env, log, ENV="development") as server:
+        assert server.get("/health").status == 200
+        code = server.stop(signal.SIGINT, whole_group=True, timeout=STOP_TIMEOUT)
+        assert code == 0, f"exit {code}:\n{server.log()}"

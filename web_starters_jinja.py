@@ -1,0 +1,103 @@
+"""Jinja extension loaded by cookiecutter (see ``_extensions`` in cookiecutter.json).
+
+It gives the templates three things cookiecutter does not:
+
+* ``starter_repo_dir()``: where this template lives, so the hooks can import the shared hook code
+  and render the framework overlay, whichever way the template was fetched (path, git URL, cruft);
+* ``framework_info(name)``: the data in ``templates/<name>/framework.json``;
+* filters that quote user answers for the file format they land in, so a project name with
+  quotes, backslashes or emoji still gives valid Python, TOML and Markdown.
+
+The module name is deliberately unusual: cookiecutter imports local extensions into one namespace.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+REPO_DIR = Path(__file__).resolve().parent
+FRAMEWORKS_DIR = REPO_DIR / "templates"
+
+_PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _is_unsafe(char: str) -> bool:
+    """Control, format and separator characters are escaped rather than written raw."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def _python_escape(code: int) -> str:
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def python_string(value: Any) -> str:
+    """A Python string literal, quoted the way ``ruff format`` would quote it."""
+    text = str(value)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out = []
+    for char in text:
+        if char in _PY_ESCAPES:
+            out.append(_PY_ESCAPES[char])
+        elif char == quote:
+            out.append("\\" + char)
+        elif _is_unsafe(char):
+            out.append(_python_escape(ord(char)))
+        else:
+            out.append(char)
+    return quote + "".join(out) + quote
+
+
+def toml_string(value: Any) -> str:
+    """A TOML basic string."""
+    out = []
+    for char in str(value):
+        if char in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[char])
+        elif _is_unsafe(char):
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-!|&~")
+
+
+def markdown_text(value: Any) -> str:
+    """Inline Markdown text that renders as exactly ``value``: markup characters are escaped."""
+    text = "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(value))
+    # "1. x" at the start of a line would become a list item.
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if digits and text[digits : digits + 1] in {".", ")"}:
+        text = text[:digits] + "\\" + text[digits:]
+    return text
+
+
+@cache
+def framework_info(name: str) -> dict[str, Any]:
+    """The per-framework data that shared files need (dependencies, Python versions, ...)."""
+    return json.loads((FRAMEWORKS_DIR / name / "framework.json").read_text(encoding="utf-8"))
+
+
+def starter_repo_dir() -> str:
+    return str(REPO_DIR)
+
+
+class StarterExtension(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["py_str"] = python_string
+        environment.filters["toml_str"] = toml_string
+        environment.filters["md_text"] = markdown_text
+        environment.globals["framework_info"] = framework_info
+        environment.globals["starter_repo_dir"] = starter_repo_dir

@@ -19,6 +19,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec and "framework" in callspec.params:
             item.add_marker(pytest.mark.xdist_group(callspec.params["framework"]))
+            item.add_marker(pytest.mark.framework)
 
 
 @pytest.fixture(scope="session", params=FRAMEWORKS)

@@ -14,8 +14,9 @@ from tests.harness import framework_info
 
 # Cookiecutter syntax that survived rendering: ``{{ cookiecutter.x }}``, ``{% if cookiecutter %}``...
 LEFTOVER_COOKIECUTTER = re.compile(r"{{-?\s*cookiecutter|{%-?[^%]*cookiecutter|{#")
-# Any Jinja syntax at all; allowed only in the framework's own template files.
-ANY_TEMPLATE_SYNTAX = re.compile(r"{{|{%")
+# Any Jinja syntax at all; allowed only in the framework's own template files. GitHub Actions
+# expressions (``${{ matrix.x }}``) are not template syntax.
+ANY_TEMPLATE_SYNTAX = re.compile(r"(?<!\$){{|{%")
 FRAMEWORK_TEMPLATE_SUFFIXES = {".html", ".tpl", ".jinja", ".j2"}
 
 
@@ -71,7 +72,8 @@ def test_pyproject_valid(baked_project: Path, framework: str) -> None:
     assert project["requires-python"] == framework_info(framework)["requires_python"]
     assert project["scripts"] == {"cafe-unicode": "cafe_unicode.__main__:main"}
     assert {"pytest", "ruff"} <= {
-        re.split(r"[<>=\[ ]", requirement)[0] for requirement in project["optional-dependencies"]["dev"]
+        re.split(r"[<>=\[ ]", requirement)[0]
+        for requirement in project["optional-dependencies"]["dev"]
     }
 
 

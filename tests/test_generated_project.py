@@ -79,12 +79,16 @@ def test_port_comes_from_the_environment(production_server: Server) -> None:
     assert production_server.get("/health").status == 200
 
 
-def test_production_refuses_to_start_without_secret(project_env: ProjectEnv, tmp_path: Path) -> None:
+def test_production_refuses_to_start_without_secret(
+    project_env: ProjectEnv, tmp_path: Path
+) -> None:
     settings = production_settings(project_env.framework)
     del settings["SECRET_KEY"]
     server = start_server(project_env, tmp_path / "refused.log", **settings)
     try:
-        code = server.process.wait(timeout=framework_info(project_env.framework).get("startup_timeout", 30))
+        code = server.process.wait(
+            timeout=framework_info(project_env.framework).get("startup_timeout", 30)
+        )
     finally:
         server.kill()
     lines = [line for line in server.log().splitlines() if line.strip()]

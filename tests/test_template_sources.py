@@ -1,0 +1,156 @@
+"""The template works from every kind of source cookiecutter and cruft accept.
+
+These run the real command-line tools in subprocesses, from a git repository made of the current
+working tree, so uncommitted template changes are what gets tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.harness import REPO_DIR, run
+
+BIN_DIR = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    return str(BIN_DIR / name) if (BIN_DIR / name).exists() else name
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Template Tests",
+        "GIT_AUTHOR_EMAIL": "tests@example.com",
+        "GIT_COMMITTER_NAME": "Template Tests",
+        "GIT_COMMITTER_EMAIL": "tests@example.com",
+    }
+    return run(["git", *args], cwd, 60, env=env)
+
+
+@pytest.fixture(scope="module")
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A cookiecutter config whose replay and clone directories are private to this test run."""
+    home = tmp_path_factory.mktemp("home")
+    config = home / "cookiecutter.yaml"
+    config.write_text(
+        f"cookiecutters_dir: {home / 'cookiecutters'}\nreplay_dir: {home / 'replay'}\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "HOME": str(home), "COOKIECUTTER_CONFIG": str(config)}
+
+
+@pytest.fixture(scope="module")
+def template_git_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository holding the template as it is in the working tree now."""
+    work = tmp_path_factory.mktemp("template") / "work"
+    files = git(REPO_DIR, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, files.split("\0")):
+        source = REPO_DIR / name
+        if source.is_file():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, work / name)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "template")
+    return work
+
+
+def bake_cli(template: str, output: Path, env: dict[str, str], *extra: str) -> Path:
+    run(
+        [tool("cookiecutter"), "--no-input", "-o", str(output), template, *extra],
+        output.parent,
+        120,
+        env=env,
+    )
+    (project,) = [path for path in output.iterdir() if path.is_dir()]
+    assert (project / "pyproject.toml").is_file()
+    assert (project / ".secret_key").is_file()
+    return project
+
+
+def test_absolute_path(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+    project = bake_cli(str(REPO_DIR), tmp_path / "out", isolated_home, "framework=bottle")
+    assert "Bottle" in (project / "README.md").read_text("utf-8")
+
+
+def test_relative_path(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+    output = tmp_path / "out"
+    relative = os.path.relpath(REPO_DIR, tmp_path)
+    project = bake_cli(relative, output, isolated_home, "framework=tornado")
+    assert "Tornado" in (project / "README.md").read_text("utf-8")
+
+
+def test_git_url(tmp_path: Path, template_git_repo: Path, isolated_home: dict[str, str]) -> None:
+    bare = tmp_path / "template.git"
+    git(tmp_path, "clone", "-q", "--bare", str(template_git_repo), str(bare))
+    project = bake_cli(f"file://{bare}", tmp_path / "out", isolated_home, "framework=cherrypy")
+    assert "CherryPy" in (project / "README.md").read_text("utf-8")
+
+
+def test_replay(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+    first = bake_cli(str(REPO_DIR), tmp_path / "first", isolated_home, "framework=cubicweb")
+    output = tmp_path / "second"
+    run(
+        [tool("cookiecutter"), "--replay", "-o", str(output), str(REPO_DIR)],
+        tmp_path,
+        120,
+        isolated_home,
+    )
+    second = output / first.name
+    assert (second / "README.md").read_text("utf-8") == (first / "README.md").read_text("utf-8")
+    assert (second / "pyproject.toml").read_text("utf-8") == (first / "pyproject.toml").read_text(
+        "utf-8"
+    )
+
+
+def test_cruft_create_then_update(
+    tmp_path: Path, template_git_repo: Path, isolated_home: dict[str, str]
+) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(template_git_repo, template)
+    output = tmp_path / "out"
+    output.mkdir()
+    run(
+        [
+            tool("cruft"),
+            "create",
+            "--no-input",
+            "--extra-context",
+            json.dumps({"framework": "tornado", "project_name": "Cruft Demo"}),
+            f"file://{template}",
+        ],
+        output,
+        180,
+        isolated_home,
+    )
+    project = output / "cruft-demo"
+    assert (project / ".cruft.json").is_file()
+    assert "Tornado" in (project / "README.md").read_text("utf-8")
+    secret = (project / ".secret_key").read_text("utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "baked")
+
+    # A later template change reaches the project through cruft update.
+    skeleton_readme = template / "{{cookiecutter.project_slug}}" / "README.md"
+    skeleton_readme.write_text(
+        skeleton_readme.read_text("utf-8") + "\nTemplate change for cruft update.\n", "utf-8"
+    )
+    git(template, "commit", "-q", "-am", "change the README")
+    run(
+        [tool("cruft"), "update", "--skip-apply-ask", "--allow-untracked-files"],
+        project,
+        180,
+        isolated_home,
+    )
+    assert "Template change for cruft update." in (project / "README.md").read_text("utf-8")
+    assert (project / ".secret_key").read_text("utf-8") == secret, (
+        "cruft must keep the local secret"
+    )

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.harness import REPO_DIR, run
+from tests.harness import FRAMEWORKS, LICENSES, REPO_DIR, run
 
 BIN_DIR = Path(sys.executable).parent
 
@@ -154,3 +155,40 @@ def test_cruft_create_then_update(
     assert (project / ".secret_key").read_text("utf-8") == secret, (
         "cruft must keep the local secret"
     )
+
+
+def test_interactive_prompts(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+    """Every question is asked, in order, and the typed answers are what gets baked."""
+    framework_choice = FRAMEWORKS.index("bottle") + 1
+    license_choice = LICENSES.index("Apache-2.0") + 1
+    # name, slug, package, description, author, email, version, framework, license, docker
+    answers = [
+        "Typed Name",
+        "",
+        "",
+        "Typed description",
+        "",
+        "",
+        "",
+        framework_choice,
+        license_choice,
+    ]
+    stdin = "\n".join(str(answer) for answer in answers) + "\nn\n"
+    output = tmp_path / "out"
+    completed = subprocess.run(
+        [tool("cookiecutter"), "-o", str(output), str(REPO_DIR)],
+        input=stdin,
+        cwd=tmp_path,
+        env=isolated_home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    project = output / "typed-name"
+    readme = (project / "README.md").read_text("utf-8")
+    assert readme.startswith("# Typed Name\n")
+    assert "Typed description" in readme and "Bottle" in readme
+    assert '"Apache-2.0"' in (project / "pyproject.toml").read_text("utf-8")
+    assert not (project / "Dockerfile").exists()

@@ -1,0 +1,114 @@
+"""The contract routes, error pages and the headers every response carries."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import bottle
+import pytest
+from webtest import TestApp
+
+from {{ cookiecutter.package_name }} import PROJECT_NAME
+from {{ cookiecutter.package_name }}.app import SECURITY_HEADERS
+
+
+def test_health_is_json_ok(client: TestApp) -> None:
+    response = client.get("/health")
+    assert response.content_type == "application/json"
+    assert response.json == {"status": "ok"}
+
+
+def test_index_names_the_project_escaped(client: TestApp) -> None:
+    response = client.get("/")
+    assert response.content_type == "text/html"
+    assert response.charset.lower() == "utf-8"
+    assert f"<title>Home · {html.escape(PROJECT_NAME)}</title>" in response.text
+
+
+def test_unknown_path_is_an_html_404_without_traceback(client: TestApp) -> None:
+    response = client.get("/no/such/page", status=404)
+    assert response.content_type == "text/html"
+    assert "Not found: &#039;/no/such/page&#039;" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unknown_path_is_a_json_404_for_json_clients(client: TestApp) -> None:
+    response = client.get("/no/such/page", headers={"Accept": "application/json"}, status=404)
+    assert response.content_type == "application/json"
+    assert response.json == {"status": 404, "error": "Not found: '/no/such/page'"}
+    assert response.headers["Vary"] == "Accept"
+
+
+def test_wrong_method_is_405(client: TestApp) -> None:
+    assert client.delete("/health", status=405).status_int == 405
+
+
+def test_head_has_headers_and_no_body(client: TestApp) -> None:
+    response = client.head("/")
+    assert response.body == b""
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def crash() -> str:
+    raise RuntimeError("database password is hunter2")
+
+
+def test_unhandled_exception_is_a_500_without_details(app: bottle.Bottle) -> None:
+    app.get("/crash", callback=crash)
+    response = TestApp(app).get("/crash", status=500, expect_errors=True)
+    assert "Internal Server Error" in response.text
+    assert "hunter2" not in response.text
+    assert "Traceback" not in response.text
+    assert (
+        response.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+    )
+
+
+def test_debug_mode_shows_the_traceback(app: bottle.Bottle) -> None:
+    app.get("/crash", callback=crash)
+    bottle.debug(True)  # What serve() turns on in development; the fixture turns it off.
+    response = TestApp(app).get("/crash", status=500, expect_errors=True)
+    assert "Traceback" in response.text
+    assert "hunter2" in response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/", 200),
+        ("GET", "/health", 200),
+        ("GET", "/static/style.css", 200),
+        ("GET", "/no/such/page", 404),
+        ("POST", "/contact", 403),
+    ],
+)
+def test_security_headers_on_every_response(
+    client: TestApp, method: str, path: str, status: int
+) -> None:
+    response = client.request(path, method=method, status=status)
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value, name
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_only_when_served_over_https(make_app: Callable[..., bottle.Bottle]) -> None:
+    response = TestApp(make_app(HTTPS="true")).get("/")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_static_files_are_served_with_their_type(client: TestApp) -> None:
+    response = client.get("/static/style.css")
+    assert response.content_type == "text/css"
+    assert "theme-dark" in response.text
+
+
+def test_static_files_cannot_escape_their_folder(client: TestApp) -> None:
+    response = client.get("/static/../app.py", status=403)
+    assert "import bottle" not in response.text
+
+
+def test_templates_escape_what_they_show(client: TestApp) -> None:
+    response = client.get("/<script>", status=404)
+    assert "<script>" not in response.text
+    assert "&lt;script&gt;" in response.text

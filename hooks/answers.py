@@ -26,6 +26,9 @@ VERSION = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+
 RESERVED_NAMES = {"tests", "test", "conftest", "setup", "site", "pytest"}
 SINGLE_LINE_FIELDS = ("project_name", "description", "author_name")
 MAX_NAME_LENGTH = 200
+# Generated code and tests must stay ruff-format stable whatever the name: longer names would
+# push import lines past the line length and make the formatter rewrap them.
+MAX_PACKAGE_LENGTH = 32
 
 
 def framework_modules(framework: str) -> set[str]:
@@ -63,6 +66,8 @@ def problems(answers: dict[str, Any]) -> list[str]:
             f"package_name {package!r} must be a Python identifier in lower-case ASCII "
             "(letters, digits, '_'; not starting with a digit) and not a keyword"
         )
+    elif len(package) > MAX_PACKAGE_LENGTH:
+        found.append(f"package_name {package!r} must be at most {MAX_PACKAGE_LENGTH} characters")
     elif package in sys.stdlib_module_names or package in RESERVED_NAMES:
         found.append(f"package_name {package!r} must not shadow the standard library module")
     elif package in framework_modules(framework):

@@ -11,6 +11,21 @@ from pathlib import Path
 import pytest
 from cookiecutter.exceptions import FailedHookException
 
+from tests.harness import FRAMEWORKS
+
+
+def assert_ruff_clean(project: Path) -> None:
+    for command in (["check"], ["format", "--check"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
 INVALID_ANSWERS = [
     ({"project_slug": "-starts-with-dash"}, "project_slug"),
     ({"project_slug": "has space"}, "project_slug"),
@@ -29,6 +44,7 @@ INVALID_ANSWERS = [
     ({"version": "one"}, "version"),
     ({"description": "two\nlines"}, "description"),
     ({"project_name": "x" * 201}, "project_name"),
+    ({"package_name": "p" * 33}, "package_name"),
 ]
 
 
@@ -51,7 +67,7 @@ AWKWARD_NAMES = [
     ("Back\\slash $HOME `uname` {braces}", "back-slash-home-uname-braces"),
     ("世界 Grüße 🎉", "shi-jie-grusse"),
     ("Ελληνικά", "ellenika"),
-    ("A" + " very long name" * 12, "a" + "-very-long-name" * 12),
+    ("A" + " very long name" * 13, "a-very-long-name-very-long-name"),
 ]
 
 
@@ -72,12 +88,16 @@ def test_awkward_name_bakes_faithfully(cookies, name: str, slug: str) -> None:
     assert constants["DESCRIPTION"] == name
     metadata = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["project"]
     assert metadata["description"] == name
-    for command in (["check"], ["format", "--check"]):
-        completed = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert_ruff_clean(project)
+
+
+LONGEST_NAME = "Quite Long Project Name For Lint Checks"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_longest_package_name_stays_lint_clean(cookies, framework: str) -> None:
+    """Generated code is formatted for any allowed name length, not just for short names."""
+    result = cookies.bake(extra_context={"project_name": LONGEST_NAME, "framework": framework})
+    assert result.exit_code == 0, result.exception
+    assert result.project_path.name == "quite-long-project-name-for-lint"
+    assert_ruff_clean(result.project_path)

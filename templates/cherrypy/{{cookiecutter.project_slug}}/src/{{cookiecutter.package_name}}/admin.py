@@ -1,0 +1,61 @@
+"""The internal admin app, served only by the admin listener (see listeners.py).
+
+It lives in its own ``cherrypy._cptree.Tree``, not in ``cherrypy.tree``, so no public listener
+can route to it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import cherrypy
+from cherrypy.lib import profiler
+
+from .plugins import Autosave, ItemStore
+
+
+class AdminRoot:
+    """``/``: a JSON status report; ``/profiler/`` browses profiles when profiling is on."""
+
+    def __init__(
+        self,
+        store: ItemStore,
+        listeners: Callable[[], list[str]],
+        autosave: Autosave | None = None,
+        profile_path: str | None = None,
+    ) -> None:
+        self.store = store
+        self.listeners = listeners
+        self.autosave = autosave
+        self.started = time.monotonic()
+        if profile_path:
+            self.profiler = profiler.Profiler(profile_path)
+
+    @cherrypy.expose
+    @cherrypy.tools.json_out()
+    def index(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "engine": str(cherrypy.engine.state),
+            "uptime_seconds": round(time.monotonic() - self.started, 1),
+            "items": len(self.store),
+            "listeners": self.listeners(),
+            "autosave_runs": self.autosave.runs if self.autosave else None,
+        }
+
+
+def make_tree(root: AdminRoot) -> cherrypy._cptree.Tree:
+    tree = cherrypy._cptree.Tree()
+    tree.mount(
+        root,
+        "",
+        {
+            "/": {
+                "tools.response_headers.on": True,
+                "tools.response_headers.headers": [("Cache-Control", "no-store")],
+            }
+        },
+    )
+    return tree

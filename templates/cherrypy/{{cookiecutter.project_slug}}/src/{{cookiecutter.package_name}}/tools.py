@@ -1,0 +1,55 @@
+"""Custom CherryPy tools, switched on per path in config: ``tools.request_id.on = True``.
+
+Importing this module registers them on ``cherrypy.tools``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import cherrypy
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's ID is echoed only if it is short and harmless in headers and logs.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def set_request_id(header: str = REQUEST_ID_HEADER) -> None:
+    """Keep the caller's request ID, or make one; expose it as ``request.request_id``."""
+    request = cherrypy.serving.request
+    incoming = request.headers.get(header, "")
+    request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    request.request_id = request_id
+    cherrypy.serving.response.headers[header] = request_id
+
+
+class TimingTool(cherrypy.Tool):
+    """Adds ``Server-Timing: app;dur=<ms>``: the time CherryPy spent on the request.
+
+    A Tool hooks one point; like CherryPy's own session and caching tools, ``_setup`` attaches
+    a second hook so the tool can measure from the start of the resource to finalize.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("on_start_resource", self._start, priority=10)
+
+    @staticmethod
+    def _start() -> None:
+        cherrypy.serving.request.timing_started = time.perf_counter()
+
+    @staticmethod
+    def _finish() -> None:
+        started = getattr(cherrypy.serving.request, "timing_started", None)
+        if started is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            cherrypy.serving.response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
+
+    def _setup(self) -> None:
+        super()._setup()
+        cherrypy.serving.request.hooks.attach("before_finalize", self._finish, priority=90)
+
+
+cherrypy.tools.request_id = cherrypy.Tool("on_start_resource", set_request_id, priority=5)
+cherrypy.tools.timing = TimingTool()

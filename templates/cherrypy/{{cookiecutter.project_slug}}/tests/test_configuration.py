@@ -1,0 +1,138 @@
+"""Layering: defaults < config/<env>.conf < {{ cookiecutter.__env_prefix }}CONFIG file < environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cherrypy
+import pytest
+
+from {{ cookiecutter.package_name }} import configuration, settings
+
+from .support import TEST_SECRET, environ
+
+pytestmark = pytest.mark.usefixtures("isolated_cherrypy")
+
+
+def load(environment: str = "testing", **variables: str) -> None:
+    variables.setdefault("SECRET_KEY", TEST_SECRET)
+    configuration.load(environment, environ(**variables))
+
+
+def write_conf(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "deploy.conf"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_come_from_the_settings_contract() -> None:
+    load()
+    assert cherrypy.config["server.socket_host"] == settings.DEFAULTS["HOST"]
+    assert cherrypy.config["server.socket_port"] == settings.DEFAULTS["PORT"]
+    assert cherrypy.config["app.log_level"] == settings.DEFAULTS["LOG_LEVEL"]
+
+
+def test_development_has_the_debugger_and_reloader() -> None:
+    load("development")
+    assert cherrypy.config["request.show_tracebacks"] is True
+    assert cherrypy.config["engine.autoreload.on"] is True
+    assert cherrypy.config["admin.socket_port"] == 8001
+
+
+def test_production_has_neither_and_keeps_logging_to_the_screen() -> None:
+    load("production")
+    assert cherrypy.config["environment"] == "production"
+    assert cherrypy.config["request.show_tracebacks"] is False
+    assert cherrypy.config["engine.autoreload.on"] is False
+    assert cherrypy.config["checker.on"] is False
+    # Set in production.conf, it wins over CherryPy's production environment (log.screen False).
+    assert cherrypy.config["log.screen"] is True
+    assert cherrypy.config["admin.socket_port"] == 0
+
+
+def test_testing_uses_cherrypys_test_suite_environment() -> None:
+    load("testing")
+    assert cherrypy.config["environment"] == "test_suite"
+    assert cherrypy.config["engine.autoreload.on"] is False
+
+
+def test_deployer_file_overrides_the_packaged_file(tmp_path: Path) -> None:
+    path = write_conf(tmp_path, "[global]\nadmin.socket_port = 9002\nserver.socket_port = 9001\n")
+    files = configuration.load("production", environ(SECRET_KEY=TEST_SECRET, CONFIG=str(path)))
+    assert files == [configuration.CONFIG_DIR / "production.conf", path]
+    assert cherrypy.config["admin.socket_port"] == 9002
+    assert cherrypy.config["server.socket_port"] == 9001
+    assert cherrypy.config["request.show_tracebacks"] is False  # the rest still from production
+
+
+def test_environment_variables_override_every_file(tmp_path: Path) -> None:
+    path = write_conf(tmp_path, "[global]\nserver.socket_port = 9001\nadmin.socket_port = 9002\n")
+    load(CONFIG=str(path), PORT="9003", HOST="127.0.0.2", ADMIN_PORT="0", LOG_LEVEL="debug")
+    assert cherrypy.config["server.socket_port"] == 9003
+    assert cherrypy.config["server.socket_host"] == "127.0.0.2"
+    assert cherrypy.config["admin.socket_port"] == 0
+    assert cherrypy.config["app.log_level"] == "DEBUG"
+
+
+def test_boolean_variables(tmp_path: Path) -> None:
+    load(PROFILING="yes")
+    assert cherrypy.config["profiling.on"] is True
+    load(PROFILING="off")
+    assert cherrypy.config["profiling.on"] is False
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"PORT": "eighty"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"HOST": " "}, "HOST"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"ADMIN_PORT": "x"}, "ADMIN_PORT"),
+        ({"PROFILING": "maybe"}, "PROFILING"),
+        ({"CONFIG": "/no/such/file.conf"}, "CONFIG"),
+        ({"HTTPS_CERTIFICATE": "/no/such/cert.pem"}, "HTTPS_PRIVATE_KEY"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(variables: dict[str, str], named: str) -> None:
+    with pytest.raises(settings.ConfigError) as raised:
+        load(**variables)
+    message = str(raised.value)
+    assert settings.env_var(named) in message
+    assert "\n" not in message
+
+
+def test_https_files_must_exist(tmp_path: Path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text("not checked here", encoding="utf-8")
+    with pytest.raises(settings.ConfigError, match="HTTPS_CERTIFICATE"):
+        load(HTTPS_CERTIFICATE=str(tmp_path / "missing.pem"), HTTPS_PRIVATE_KEY=str(key))
+
+
+def test_a_malformed_file_is_one_line(tmp_path: Path) -> None:
+    path = write_conf(tmp_path, "[global]\nserver.socket_port = (\n")
+    with pytest.raises(settings.ConfigError) as raised:
+        load(CONFIG=str(path))
+    assert str(path) in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_an_unknown_environment_is_refused() -> None:
+    with pytest.raises(settings.ConfigError, match="ENV"):
+        configuration.load("staging", {})
+
+
+def test_production_requires_the_secret() -> None:
+    with pytest.raises(settings.ConfigError, match=settings.env_var("SECRET_KEY")):
+        configuration.load("production", {})
+
+
+def test_production_never_reads_the_secret_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / settings.SECRET_KEY_FILE).write_text("file-secret\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    configuration.load("development", {})
+    assert cherrypy.config["app.secret_key"] == "file-secret"
+    with pytest.raises(settings.ConfigError):
+        configuration.load("production", {})

@@ -1,0 +1,120 @@
+"""Several HTTP servers on one engine: the main site, the admin app and HTTPS."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import ssl
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+import cherrypy
+import trustme
+
+from {{ cookiecutter.package_name }}.listeners import Listener
+
+from .support import SiteCase, free_port, request
+
+
+class TestListeners(SiteCase):
+    """The real engine runs three servers, each on a free port of 127.0.0.1."""
+
+    admin_port = free_port()
+    https_port = free_port()
+    certificates = Path(tempfile.mkdtemp(prefix="certificates-"))
+    ca = trustme.CA()
+    settings: ClassVar[dict[str, str]] = {
+        "ADMIN_PORT": str(admin_port),
+        "HTTPS_PORT": str(https_port),
+        "HTTPS_CERTIFICATE": str(certificates / "cert.pem"),
+        "HTTPS_PRIVATE_KEY": str(certificates / "key.pem"),
+    }
+
+    @classmethod
+    def setup_server(cls) -> None:
+        cert = cls.ca.issue_cert("127.0.0.1")
+        cert.cert_chain_pems[0].write_to_path(str(cls.certificates / "cert.pem"))
+        cert.private_key_pem.write_to_path(str(cls.certificates / "key.pem"))
+        super().setup_server()
+
+    @classmethod
+    def teardown_class(cls) -> None:
+        super().teardown_class()
+        shutil.rmtree(cls.certificates, ignore_errors=True)
+
+    def test_the_listeners_are_servers_on_the_engine_bus(self) -> None:
+        names = [listener.name for listener in self.built.listeners]
+        assert names == ["admin", "https"]
+        for listener in self.built.listeners:
+            assert isinstance(listener, cherrypy._cpserver.Server)
+            assert listener.start in cherrypy.engine.listeners["start"]
+            assert listener.running
+
+    def test_main_listener_serves_the_site(self) -> None:
+        self.getPage("/health")
+        self.assertStatus(200)
+
+    def test_admin_listener_serves_the_admin_app(self) -> None:
+        status, headers, body = request(self.admin_port, "/")
+        assert status == 200
+        assert headers["cache-control"] == "no-store"
+        report = json.loads(body)
+        assert report["status"] == "ok"
+        assert report["engine"] == "states.STARTED"
+        assert f"admin http://127.0.0.1:{self.admin_port}" in report["listeners"]
+        assert f"https https://127.0.0.1:{self.https_port}" in report["listeners"]
+
+    def test_admin_app_is_not_on_the_public_listener(self) -> None:
+        self.getPage("/")
+        self.assertHeader("Content-Type", "text/html;charset=utf-8")
+        status, _, body = request(self.admin_port, "/api/items")
+        assert status == 404
+
+    def test_https_listener_serves_the_site(self) -> None:
+        context = ssl.create_default_context()
+        self.ca.configure_trust(context)
+        status, _, body = request(self.https_port, "/health", context=context)
+        assert status == 200
+        assert json.loads(body) == {"status": "ok"}
+
+
+class TestNoExtraListeners(SiteCase):
+    def test_testing_conf_declares_none(self) -> None:
+        assert self.built.listeners == []
+        assert not any(
+            isinstance(server, Listener) for server in cherrypy.engine.listeners["start"]
+        )
+
+
+class TestProfiling(SiteCase):
+    """profiling.on wraps the apps in cherrypy.lib.profiler; the admin app browses the output."""
+
+    admin_port = free_port()
+    profiles = Path(tempfile.mkdtemp(prefix="profiles-"))
+    deploy_conf = profiles / "deploy.conf"
+    settings: ClassVar[dict[str, str]] = {
+        "ADMIN_PORT": str(admin_port),
+        "PROFILING": "true",
+        "CONFIG": str(deploy_conf),
+    }
+
+    @classmethod
+    def setup_server(cls) -> None:
+        cls.deploy_conf.write_text(f'[global]\nprofiling.path = "{cls.profiles}"\n', "utf-8")
+        super().setup_server()
+
+    @classmethod
+    def teardown_class(cls) -> None:
+        super().teardown_class()
+        shutil.rmtree(cls.profiles, ignore_errors=True)
+
+    def test_requests_are_profiled_and_browsable(self) -> None:
+        self.getPage("/health")
+        self.assertStatus(200)
+        self.assertBody('{"status": "ok"}')
+        written = sorted(path.name for path in self.profiles.glob("cp_*.prof"))
+        assert written, "no profile written"
+        status, _, body = request(self.admin_port, "/profiler/menu")
+        assert status == 200
+        assert written[-1] in body.decode()

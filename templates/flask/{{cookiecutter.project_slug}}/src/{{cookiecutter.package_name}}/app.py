@@ -1,33 +1,42 @@
-"""Application factory."""
+"""The application factory: ``create_app()`` builds a configured Flask app."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 
-from . import PROJECT_NAME, settings
+from . import DESCRIPTION, PROJECT_NAME, __version__, api, cli, errors, notes, settings, views
+from .config import load_config
 
 
-def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app for ``{{ cookiecutter.__env_prefix }}ENV`` (or ``test_config["ENV"]``).
+
+    ``test_config`` is applied last, over every other layer: tests use it to pick the
+    environment and to set the secret.
+    """
     app = Flask(__name__)
-    app.config.from_mapping(settings.DEFAULTS)
-    app.config.from_prefixed_env(settings.PREFIX.rstrip("_"))
-    if overrides:
-        app.config.from_mapping(overrides)
-    app.config["SECRET_KEY"] = settings.resolve_secret_key(
-        app.config["ENV"], app.config.get("SECRET_KEY")
+    environment = settings.check_environment(
+        (test_config or {}).get("ENV") or settings.current_environment()
     )
+    load_config(app, environment, test_config)
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    # Send non-ASCII text as UTF-8, not as \uXXXX escapes: JSON is UTF-8 by definition.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    @app.context_processor
+    def project_context() -> dict[str, str]:
+        return {"project_name": PROJECT_NAME, "description": DESCRIPTION, "version": __version__}
 
     @app.get("/health")
-    def health() -> Any:
-        return jsonify(status="ok")
+    def health() -> Response:
+        return jsonify(status="ok", version=__version__)
 
-    @app.get("/")
-    def index() -> str:
-        from markupsafe import escape
-
-        name = escape(PROJECT_NAME)
-        return f"<!doctype html><title>{name}</title><h1>{name}</h1>"
-
+    notes.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    cli.init_app(app)
     return app

@@ -1,0 +1,140 @@
+"""Load the application configuration: defaults, then the environment's ini file, then variables.
+
+The ini files in ``config/`` follow Pyramid's layout: ``[app:main]`` holds the Pyramid and
+CubicWeb settings (what CubicWeb otherwise reads from an instance's ``pyramid.ini``),
+``[server:main]`` the waitress settings and ``[{{ cookiecutter.package_name }}]`` this application's own ones. Environment
+variables prefixed with ``{{ cookiecutter.__env_prefix }}`` override them.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import settings
+from .settings import ConfigError
+
+# Pyramid 1.10, which CubicWeb 5 requires, imports pkg_resources: silence its warning on each run.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+APP_SECTION = "{{ cookiecutter.package_name }}"
+DISTRIBUTION = "{{ cookiecutter.project_slug }}"
+# Development has a convenient default; production must be told (see load_config).
+ADMIN_LOGIN = "admin"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    environment: str
+    host: str
+    port: int
+    log_level: str
+    secret_key: str
+    admin_password: str
+    # CubicWeb's instances directory (CW_INSTANCES_DIR): one instance folder per name.
+    instance_dir: Path
+    threads: int
+    base_url: str
+    ini_file: Path
+    app_settings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def debug(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def instance_name(self) -> str:
+        return self.app_settings["cubicweb.instance"]
+
+
+def ini_file(environment: str) -> Path:
+    return CONFIG_DIR / f"{environment}.ini"
+
+
+def default_instance_dir(environment: str) -> Path:
+    """Beside the sources in a checkout; in the user's data directory once installed.
+
+    Each environment has its own directory, so a development run never touches production data.
+    """
+    if (settings.PROJECT_ROOT / "pyproject.toml").is_file():
+        return settings.PROJECT_ROOT / "var" / environment
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / DISTRIBUTION / environment
+
+
+def check_threads(value: object) -> int:
+    try:
+        threads = int(str(value))
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise ConfigError(
+            f"{settings.env_var('THREADS')} must be a positive integer, not {value!r}"
+        )
+    return threads
+
+
+def check_base_url(value: str, host: str, port: int) -> str:
+    """The public URL of the site; by default where the server listens."""
+    if not value:
+        return f"http://{host}:{port}/"
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{settings.env_var('BASE_URL')} must be an http(s) URL, not {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
+    """The configuration for ``{{ cookiecutter.__env_prefix }}ENV``; raise ConfigError on any bad value.
+
+    The secret is checked first so that a production start without it fails before anything
+    else is read or logged.
+    """
+    environ = os.environ if environ is None else environ
+
+    def from_env(name: str) -> str | None:
+        return environ.get(settings.env_var(name)) or None
+
+    environment = settings.check_environment(from_env("ENV") or settings.DEFAULTS["ENV"])
+    secret_key = settings.resolve_secret_key(environment, from_env("SECRET_KEY"))
+
+    path = ini_file(environment)
+    parser = configparser.ConfigParser()
+    parser.read(path, encoding="utf-8")
+    app_settings = dict(parser["app:main"])
+    server = {**settings.DEFAULTS, **parser["server:main"]}
+    own = dict(parser[APP_SECTION])
+
+    admin_password = from_env("ADMIN_PASSWORD") or own.get("admin_password")
+    if environment == "production" and not from_env("ADMIN_PASSWORD"):
+        raise ConfigError(
+            f"{settings.env_var('ADMIN_PASSWORD')} must be set in production: it becomes the "
+            f"password of the {ADMIN_LOGIN!r} account when the instance is created"
+        )
+    if not admin_password:
+        raise ConfigError(f"{settings.env_var('ADMIN_PASSWORD')} must not be empty")
+
+    instance_dir = from_env("INSTANCE_DIR")
+    host = settings.check_host(from_env("HOST") or server["host"])
+    port = settings.check_port(from_env("PORT") or server["port"])
+    return AppConfig(
+        environment=environment,
+        host=host,
+        port=port,
+        log_level=settings.check_log_level(
+            from_env("LOG_LEVEL") or own.get("log_level") or settings.DEFAULTS["LOG_LEVEL"]
+        ),
+        secret_key=secret_key,
+        admin_password=admin_password,
+        instance_dir=Path(instance_dir).resolve()
+        if instance_dir
+        else default_instance_dir(environment),
+        threads=check_threads(from_env("THREADS") or server.get("threads", 4)),
+        base_url=check_base_url(from_env("BASE_URL") or own.get("base_url") or "", host, port),
+        ini_file=path,
+        app_settings=app_settings,
+    )

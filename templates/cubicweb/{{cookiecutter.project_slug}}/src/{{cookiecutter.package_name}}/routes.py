@@ -1,0 +1,62 @@
+"""Pyramid routes this application adds to CubicWeb's: a health check and the OWL ontology.
+
+Included through ``cubicweb.includes`` in ``config/*.ini``. Entities themselves are served by
+CubicWeb: HTML by the ``cubicweb-web`` cube, RDF by ``cubicweb.pyramid.rest_api``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from cubicweb.rdf import RDF_MIMETYPE_TO_FORMAT
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPNotAcceptable
+from pyramid.request import Request
+from pyramid.response import Response
+
+from .ontology import build_ontology
+
+log = logging.getLogger(__name__)
+
+# The serialisations offered for the ontology, the first being the default for "*/*".
+RDF_MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/rdf+xml")
+
+
+def health(request: Request) -> Response | dict[str, str]:
+    """Ready when the repository answers a query, not merely when the process is up."""
+    repo = request.registry["cubicweb.repository"]
+    try:
+        with repo.internal_cnx() as cnx:
+            cnx.execute("Any COUNT(X) WHERE X is CWUser")
+    except Exception:
+        log.exception("health check: the repository does not answer")
+        request.response.status = 503
+        return {"status": "error", "detail": "repository unavailable"}
+    return {"status": "ok"}
+
+
+def negotiate_rdf(request: Request) -> str:
+    if not request.accept:
+        return RDF_MEDIA_TYPES[0]
+    offers = request.accept.acceptable_offers(RDF_MEDIA_TYPES)
+    if not offers:
+        raise HTTPNotAcceptable(f"the ontology is available as {', '.join(RDF_MEDIA_TYPES)}")
+    return offers[0][0]
+
+
+def ontology(request: Request) -> Response:
+    """The schema of this application's cube as OWL, in the RDF syntax the client asks for."""
+    media_type = negotiate_rdf(request)
+    repo = request.registry["cubicweb.repository"]
+    graph = build_ontology(repo.schema, request.route_url("ontology"))
+    body = graph.serialize(format=RDF_MIMETYPE_TO_FORMAT[media_type])
+    response = Response(body, content_type=media_type, charset="utf-8")
+    response.vary = ("Accept",)
+    return response
+
+
+def includeme(config: Configurator) -> None:
+    config.add_route("health", "/health")
+    config.add_view(health, route_name="health", request_method="GET", renderer="json")
+    config.add_route("ontology", "/ontology")
+    config.add_view(ontology, route_name="ontology", request_method="GET")

@@ -1,0 +1,54 @@
+"""Build the WSGI application: CubicWeb's Pyramid integration bound to this project's instance."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+
+from cubicweb.cwconfig import CubicWebConfiguration
+from pyramid.config import Configurator
+from pyramid.router import Router
+
+from .config import AppConfig
+from .instance import cubicweb_environ
+
+# Each Pyramid secret gets its own key derived from the project secret.
+SECRET_SETTINGS = (
+    "cubicweb.session.secret",
+    "cubicweb.auth.authtkt.session.secret",
+    "cubicweb.auth.authtkt.persistent.secret",
+)
+
+
+def derive_secret(secret_key: str, purpose: str) -> str:
+    return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def pyramid_settings(config: AppConfig) -> dict[str, str]:
+    """The ``[app:main]`` settings plus the secrets, which never live in a file."""
+    settings = dict(config.app_settings)
+    for name in SECRET_SETTINGS:
+        settings[name] = derive_secret(config.secret_key, name)
+    settings["cubicweb.debug"] = str(config.debug).lower()
+    return settings
+
+
+def create_app(config: AppConfig) -> Router:
+    """What ``cubicweb.pyramid.pyramid_app`` does, with settings from this project's config.
+
+    The repository is opened here (schema, hooks, views): the caller shuts it down with
+    ``app.registry["cubicweb.repository"].shutdown()``.
+    """
+    os.environ.update(cubicweb_environ(config))
+    cwconfig = CubicWebConfiguration.config_for(config.instance_name, debugmode=config.debug)
+    # CubicWeb builds every absolute URL (links, RDF subjects) from base-url.
+    cwconfig.global_set_option("base-url", config.base_url)
+    pyramid_config = Configurator(settings=pyramid_settings(config))
+    pyramid_config.registry["cubicweb.config"] = cwconfig
+    pyramid_config.include("cubicweb.pyramid")
+    app = pyramid_config.make_wsgi_app()
+    # CubicWeb sets up logging when the repository starts (DEBUG in debug mode): apply ours.
+    logging.getLogger().setLevel(config.log_level)
+    return app

@@ -1,0 +1,41 @@
+"""Shared test set-up.
+
+CubicWebTC builds a template database once and caches it in ``data/database/`` (git-ignored).
+The cache is keyed by the test instance, not by the schema, so a changed schema would fail with
+"no such column": the cache is cleared whenever the cube's schema or migration scripts change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import cubicweb_{{ cookiecutter.package_name }}
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATABASE_CACHE = DATA_DIR / "database"
+HASH_FILE = DATABASE_CACHE / "schema.sha256"
+CUBE_DIR = Path(cubicweb_{{ cookiecutter.package_name }}.__file__).resolve().parent
+
+
+def schema_fingerprint() -> str:
+    """A digest of every file that shapes the test database."""
+    digest = hashlib.sha256()
+    sources = [CUBE_DIR / "schema.py", *sorted((CUBE_DIR / "migration").glob("*.py"))]
+    for path in [*sources, DATA_DIR / "bootstrap_cubes"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_database_cache() -> None:
+    fingerprint = schema_fingerprint()
+    if HASH_FILE.is_file() and HASH_FILE.read_text(encoding="utf-8") == fingerprint:
+        return
+    shutil.rmtree(DATABASE_CACHE, ignore_errors=True)
+    DATABASE_CACHE.mkdir(parents=True)
+    HASH_FILE.write_text(fingerprint, encoding="utf-8")
+
+
+refresh_database_cache()

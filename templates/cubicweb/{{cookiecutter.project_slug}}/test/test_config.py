@@ -1,0 +1,117 @@
+"""Configuration layering and the console script's refusals (no CubicWeb instance needed)."""
+
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }} import __main__, config, settings
+from {{ cookiecutter.package_name }}.settings import ConfigError
+
+PREFIX = settings.PREFIX
+
+
+def env(**values: str) -> dict[str, str]:
+    return {PREFIX + name: value for name, value in values.items()}
+
+
+def test_development_layers_file_over_defaults():
+    loaded = config.load_config(env(ENV="development"))
+    assert loaded.debug
+    assert (loaded.host, loaded.port, loaded.threads) == ("127.0.0.1", 8000, 4)
+    assert loaded.app_settings["cubicweb.debug"] == "true"
+    assert loaded.admin_password == "admin"
+    assert loaded.base_url == "http://127.0.0.1:8000/"
+    assert loaded.instance_dir == settings.PROJECT_ROOT / "var" / "development"
+
+
+def test_environment_variables_override_the_file(tmp_path):
+    loaded = config.load_config(
+        env(
+            ENV="testing",
+            HOST="0.0.0.0",
+            PORT="9001",
+            LOG_LEVEL="debug",
+            THREADS="3",
+            SECRET_KEY="s3cret",
+            ADMIN_PASSWORD="pw",
+            INSTANCE_DIR=str(tmp_path),
+            BASE_URL="https://example.org/app",
+        )
+    )
+    assert not loaded.debug
+    assert (loaded.host, loaded.port, loaded.threads) == ("0.0.0.0", 9001, 3)
+    assert (loaded.log_level, loaded.secret_key, loaded.admin_password) == ("DEBUG", "s3cret", "pw")
+    assert loaded.instance_dir == tmp_path
+    assert loaded.base_url == "https://example.org/app/"
+    assert loaded.instance_name == "{{ cookiecutter.package_name }}"
+
+
+def test_environments_never_share_an_instance_directory():
+    dirs = {config.default_instance_dir(name) for name in settings.ENVIRONMENTS}
+    assert len(dirs) == len(settings.ENVIRONMENTS)
+
+
+def test_installed_package_keeps_instances_in_the_user_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path / "site-packages")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    expected = tmp_path / "data" / config.DISTRIBUTION / "production"
+    assert config.default_instance_dir("production") == expected
+
+
+def test_production_requires_the_secret_first():
+    with pytest.raises(ConfigError, match=f"{PREFIX}SECRET_KEY"):
+        config.load_config(env(ENV="production"))
+
+
+def test_production_requires_an_explicit_admin_password():
+    with pytest.raises(ConfigError, match=f"{PREFIX}ADMIN_PASSWORD"):
+        config.load_config(env(ENV="production", SECRET_KEY="s3cret"))
+    loaded = config.load_config(env(ENV="production", SECRET_KEY="s3cret", ADMIN_PASSWORD="pw"))
+    assert loaded.admin_password == "pw"
+    assert loaded.app_settings["cubicweb.debug"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ENV", "staging"),
+        ("PORT", "http"),
+        ("LOG_LEVEL", "LOUD"),
+        ("THREADS", "0"),
+        ("BASE_URL", "example.org"),
+        ("HOST", "  "),
+    ],
+)
+def test_bad_values_name_the_variable(name, value):
+    with pytest.raises(ConfigError, match=f"{PREFIX}{name}"):
+        config.load_config(env(**{"ENV": "testing", name: value}))
+
+
+def test_console_script_reports_one_line_and_exits_2(monkeypatch, capsys):
+    for name in ("SECRET_KEY", "ADMIN_PASSWORD"):
+        monkeypatch.delenv(PREFIX + name, raising=False)
+    monkeypatch.setenv(PREFIX + "ENV", "production")
+    with pytest.raises(SystemExit) as raised:
+        __main__.main()
+    assert raised.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and f"{PREFIX}SECRET_KEY" in lines[0]
+
+
+def test_development_runs_under_the_reloader(monkeypatch):
+    import hupper
+
+    calls = []
+    monkeypatch.setenv(PREFIX + "ENV", "development")
+    monkeypatch.setattr(hupper, "is_active", lambda: False)
+    monkeypatch.setattr(hupper, "start_reloader", lambda path, **kw: calls.append(path))
+    __main__.main()
+    assert calls == ["{{ cookiecutter.package_name }}.__main__.main"]
+
+
+def test_config_files_ship_inside_the_package():
+    for name in settings.ENVIRONMENTS:
+        path = config.ini_file(name)
+        assert path.is_file() and Path(config.__file__).parent in path.parents

@@ -1,0 +1,78 @@
+"""The console script end to end, in this process: first-run instance creation, real HTTP on
+127.0.0.1, then SIGTERM. Slowest test (it creates a real SQLite instance): about 10 s.
+"""
+
+import contextlib
+import html
+import json
+import os
+import signal
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings
+from {{ cookiecutter.package_name }}.config import load_config
+
+STARTUP_TIMEOUT = 120
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, accept: str = "text/html") -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tmp_path):
+    port = free_port()
+    for name, value in {
+        "ENV": "testing",
+        "PORT": str(port),
+        "INSTANCE_DIR": str(tmp_path),
+        "ADMIN_PASSWORD": "first-run-password",
+    }.items():
+        monkeypatch.setenv(settings.env_var(name), value)
+    base = f"http://127.0.0.1:{port}"
+    responses = {}
+
+    def client() -> None:
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while time.monotonic() < deadline and "health" not in responses:
+                with contextlib.suppress(OSError):
+                    responses["health"] = fetch(f"{base}/health", "application/json")
+                time.sleep(0.2)
+            responses["index"] = fetch(f"{base}/")
+            responses["missing"] = fetch(f"{base}/no/such/page")
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    watcher = threading.Thread(target=client, daemon=True)
+    watcher.start()
+    __main__.main()  # returns once SIGTERM stops the server
+    watcher.join(timeout=10)
+
+    status, content_type, body = responses["health"]
+    assert (status, content_type, json.loads(body)) == (200, "application/json", {"status": "ok"})
+    status, content_type, body = responses["index"]
+    assert status == 200 and content_type.startswith("text/html")
+    assert html.escape(PROJECT_NAME, quote=False) in body
+    status, _, body = responses["missing"]
+    assert status == 404 and "Traceback" not in body
+
+    created = load_config()
+    assert instance.exists(created)
+    sources = (instance.apphome(created) / "sources").read_text(encoding="utf-8")
+    assert "password=first-run-password" in sources
+    assert "db-driver=sqlite" in sources

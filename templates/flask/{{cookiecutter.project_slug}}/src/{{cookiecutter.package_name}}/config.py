@@ -1,0 +1,115 @@
+"""Configuration layering with Flask's own config object.
+
+1. ``DefaultConfig`` below (it starts from the shared ``settings.DEFAULTS``);
+2. ``environments/<environment>.toml``, shipped inside the package;
+3. ``{{ cookiecutter.__env_prefix }}*`` environment variables, through ``app.config.from_prefixed_env``: values are
+   parsed as JSON and ``__`` reaches into nested tables (``{{ cookiecutter.__env_prefix }}GUNICORN__TIMEOUT=60``);
+4. the mapping given to ``create_app`` (tests use it).
+
+Every value that the app relies on is then checked, so that a bad one stops the program with one
+line that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Config, Flask
+
+from . import settings
+
+ENVIRONMENTS_FOLDER = "environments"
+# Config keys whose values are never shown (see the `flask show-config` command).
+SECRET_KEYS = frozenset({"SECRET_KEY", "SECRET_KEY_FALLBACKS"})
+
+
+class DefaultConfig:
+    """Built-in defaults, the first layer. Upper-case attributes become config keys."""
+
+    ENV: str = settings.DEFAULTS["ENV"]
+    HOST: str = settings.DEFAULTS["HOST"]
+    PORT: int = settings.DEFAULTS["PORT"]
+    LOG_LEVEL: str = settings.DEFAULTS["LOG_LEVEL"]
+    SECRET_KEY: str | None = None
+    # Old secrets that still verify signed cookies, newest first: rotate keys without logging
+    # everybody out.
+    SECRET_KEY_FALLBACKS: list[str] = []
+    # Bigger request bodies are refused with 413 before the app reads them.
+    MAX_CONTENT_LENGTH: int = 1024 * 1024
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    # Production server (gunicorn) worker processes.
+    WORKERS: int = 1
+    # The JSON API keeps notes in memory: cap them so that clients cannot exhaust it.
+    NOTES_LIMIT: int = 1000
+
+
+def load_config(app: Flask, environment: str, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` layer by layer, then check it. Raises ``settings.ConfigError``."""
+    config = app.config
+    config.from_object(DefaultConfig)
+    # from_object copies references: give this app its own list, not the class attribute.
+    config["SECRET_KEY_FALLBACKS"] = list(DefaultConfig.SECRET_KEY_FALLBACKS)
+    config["ENV"] = environment
+    config.from_file(f"{ENVIRONMENTS_FOLDER}/{environment}.toml", load=tomllib.load, text=False)
+    try:
+        config.from_prefixed_env(settings.PREFIX.removesuffix("_"))
+    except TypeError:  # e.g. PREFIX_PORT__X=1: PORT is not a table
+        nested = sorted(
+            name for name in os.environ if name.startswith(settings.PREFIX) and "__" in name
+        )
+        raise settings.ConfigError(
+            f"{', '.join(nested)}: each name before '__' must be a table, such as GUNICORN"
+        ) from None
+    # A secret is text: JSON parsing would turn a secret such as "1234" into a number.
+    secret = settings.from_environ("SECRET_KEY")
+    if secret:
+        config["SECRET_KEY"] = secret
+    if overrides:
+        config.from_mapping(overrides)
+    check_config(config)
+
+
+def check_config(config: Config) -> None:
+    """Validate and normalise the values the app and the servers rely on."""
+    config["ENV"] = settings.check_environment(config["ENV"])
+    config["HOST"] = settings.check_host(config["HOST"])
+    config["PORT"] = settings.check_port(config["PORT"])
+    config["LOG_LEVEL"] = settings.check_log_level(config["LOG_LEVEL"])
+    config["WORKERS"] = positive_int(config["WORKERS"], "WORKERS")
+    config["MAX_CONTENT_LENGTH"] = positive_int(config["MAX_CONTENT_LENGTH"], "MAX_CONTENT_LENGTH")
+    config["NOTES_LIMIT"] = positive_int(config["NOTES_LIMIT"], "NOTES_LIMIT")
+    fallbacks = config["SECRET_KEY_FALLBACKS"]
+    if not isinstance(fallbacks, list) or not all(
+        isinstance(key, str) and key for key in fallbacks
+    ):
+        raise settings.ConfigError(
+            f"{settings.env_var('SECRET_KEY_FALLBACKS')} must be a JSON list of non-empty "
+            "strings, e.g. '[\"old-secret\"]'"
+        )
+    secret = config.get("SECRET_KEY")
+    config["SECRET_KEY"] = settings.resolve_secret_key(
+        config["ENV"], str(secret) if secret else None
+    )
+
+
+def positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise settings.ConfigError(
+            f"{settings.env_var(name)} must be a positive integer, not {value!r}"
+        )
+    return value
+
+
+def masked(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the config that is safe to print: secrets are replaced by asterisks."""
+    shown: dict[str, Any] = {}
+    for key, value in config.items():
+        if key in SECRET_KEYS and value:
+            shown[key] = ["********"] * len(value) if isinstance(value, list) else "********"
+        else:
+            shown[key] = value
+    return shown

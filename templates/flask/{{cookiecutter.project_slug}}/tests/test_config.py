@@ -1,0 +1,119 @@
+"""Configuration layering: DefaultConfig, then environments/<env>.toml, then the environment."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }} import create_app, settings
+from {{ cookiecutter.package_name }}.config import DefaultConfig
+
+PREFIX = settings.PREFIX
+
+
+def test_defaults_come_from_the_config_object(make_app) -> None:
+    app = make_app("testing")
+    assert app.config["HOST"] == DefaultConfig.HOST == "127.0.0.1"
+    assert app.config["PORT"] == 8000
+    assert app.config["MAX_CONTENT_LENGTH"] == DefaultConfig.MAX_CONTENT_LENGTH
+    assert app.config["WORKERS"] == 1
+
+
+def test_environment_file_overrides_defaults(make_app) -> None:
+    app = make_app("production")
+    assert app.config["WORKERS"] == 2
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["GUNICORN"]["GRACEFUL_TIMEOUT"] == 3
+    assert make_app("testing").config["TESTING"] is True
+    assert make_app("development").config["TEMPLATES_AUTO_RELOAD"] is True
+
+
+def test_environment_variables_override_the_file(make_app, monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}WORKERS", "5")
+    monkeypatch.setenv(f"{PREFIX}PORT", "8123")
+    monkeypatch.setenv(f"{PREFIX}SESSION_COOKIE_SAMESITE", "Strict")
+    app = make_app("production")
+    assert app.config["WORKERS"] == 5
+    assert app.config["PORT"] == 8123
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
+
+
+def test_nested_keys_merge_into_tables(make_app, monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}GUNICORN__TIMEOUT", "60")
+    app = make_app("production")
+    assert app.config["GUNICORN"]["TIMEOUT"] == 60
+    assert app.config["GUNICORN"]["GRACEFUL_TIMEOUT"] == 3
+
+
+def test_log_level_sets_the_app_logger(make_app, monkeypatch) -> None:
+    assert make_app("testing").logger.level == logging.INFO
+    monkeypatch.setenv(f"{PREFIX}LOG_LEVEL", "warning")
+    app = make_app("testing")
+    assert app.config["LOG_LEVEL"] == "WARNING"
+    assert app.logger.level == logging.WARNING
+
+
+def test_create_app_mapping_is_the_last_layer(make_app, monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}WORKERS", "5")
+    assert make_app("production", WORKERS=7).config["WORKERS"] == 7
+
+
+def test_environment_is_chosen_by_env_var(monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}ENV", "production")
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "from-the-environment")
+    app = create_app()
+    assert app.config["ENV"] == "production"
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_secret_key_is_taken_verbatim(monkeypatch) -> None:
+    # JSON parsing would make this the integer 12345.
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "12345")
+    assert create_app({"ENV": "production"}).config["SECRET_KEY"] == "12345"
+
+
+def test_secret_key_fallbacks_from_json_list(make_app, monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY_FALLBACKS", '["old-1", "old-2"]')
+    assert make_app("production").config["SECRET_KEY_FALLBACKS"] == ["old-1", "old-2"]
+
+
+def test_fallbacks_list_is_not_shared_between_apps(make_app) -> None:
+    make_app("testing").config["SECRET_KEY_FALLBACKS"].append("leaked")
+    assert make_app("testing").config["SECRET_KEY_FALLBACKS"] == []
+
+
+def test_production_requires_the_secret() -> None:
+    with pytest.raises(settings.ConfigError, match=f"{PREFIX}SECRET_KEY"):
+        create_app({"ENV": "production"})
+
+
+def test_development_falls_back_to_the_secret_file(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / settings.SECRET_KEY_FILE).write_text("from-the-file\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert create_app({"ENV": "development"}).config["SECRET_KEY"] == "from-the-file"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ENV", "staging"),
+        ("PORT", "70000"),
+        ("HOST", "0"),
+        ("LOG_LEVEL", "LOUD"),
+        ("WORKERS", "0"),
+        ("MAX_CONTENT_LENGTH", "true"),
+        ("NOTES_LIMIT", "many"),
+        ("SECRET_KEY_FALLBACKS", "old-secret"),
+        ("PORT__X", "1"),
+    ],
+)
+def test_bad_values_name_the_variable(monkeypatch, name: str, value: str) -> None:
+    monkeypatch.setenv(f"{PREFIX}{name}", value)
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "secret")
+    with pytest.raises(settings.ConfigError, match=PREFIX) as raised:
+        create_app()
+    assert "\n" not in str(raised.value)
+    assert name.split("__")[0] in str(raised.value)

@@ -1,0 +1,9 @@
+# Options for production, read by tornado.options.parse_config_file (this file is Python).
+# Environment variables and the command line override it. See options.py for every option.
+
+debug = False
+logging = "info"
+# One process by default; more with {{ cookiecutter.__env_prefix }}PROCESSES (0 = one per CPU).
+processes = 1
+poll_timeout = 60.0
+max_waiters = 10_000

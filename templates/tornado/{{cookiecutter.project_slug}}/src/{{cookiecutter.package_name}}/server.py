@@ -1,0 +1,118 @@
+"""Run the HTTP server: one process, or several forked workers, with a graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import resource
+import signal
+import socket
+from collections.abc import Callable
+
+import tornado.process
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.options import OptionParser
+
+from .app import Application, make_app
+from .settings import ConfigError, env_var
+
+log = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Time for open requests to finish on shutdown; below the 5 s a supervisor usually allows.
+GRACE_SECONDS = 3.0
+
+
+def raise_open_file_limit() -> int:
+    """Raise the soft limit on open files to the hard limit: each client holds a socket."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    return soft
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets, bound before any worker is forked so the workers share them."""
+    try:
+        return bind_sockets(port, host)
+    except OSError as error:
+        raise ConfigError(
+            f"{env_var('PORT')}: cannot listen on {host}:{port}: {error.strerror or error}"
+        ) from None
+
+
+async def serve(app: Application, sockets: list[socket.socket], stop: asyncio.Event) -> None:
+    """Serve ``app`` on ``sockets`` until ``stop`` is set, then shut down gracefully."""
+    server = HTTPServer(app)
+    server.add_sockets(sockets)
+    await stop.wait()
+    log.info("stopping: closing connections")
+    server.stop()
+    # close_all_connections() leaves WebSockets open: the feed closes them.
+    app.feed.close_subscribers()
+    try:
+        await asyncio.wait_for(server.close_all_connections(), GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("connections still open after %.0f s; stopping anyway", GRACE_SECONDS)
+
+
+async def run(
+    options: OptionParser, sockets: list[socket.socket], parent_pipe: int | None = None
+) -> None:
+    """Serve until SIGINT or SIGTERM, or in a worker until the parent's pipe closes."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, stop.set)
+    if parent_pipe is not None:
+
+        def parent_gone() -> None:
+            loop.remove_reader(parent_pipe)  # end-of-file stays readable: stop watching
+            stop.set()
+
+        loop.add_reader(parent_pipe, parent_gone)
+    try:
+        app = make_app(options)
+        host, port = sockets[0].getsockname()[:2]
+        log.info("listening on http://%s:%s (pid %d)", host, port, os.getpid())
+        await serve(app, sockets, stop)
+    finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
+        if parent_pipe is not None:
+            loop.remove_reader(parent_pipe)
+
+
+def run_workers(count: int, serve_worker: Callable[[int], None]) -> None:
+    """Fork ``count`` workers (0: one per CPU) with ``tornado.process.fork_processes``.
+
+    In each worker, ``serve_worker(pipe)`` runs. The parent stays in fork_processes, which
+    restarts crashed workers and calls ``sys.exit(0)`` once every worker has exited cleanly.
+    fork_processes does not tell the parent the workers' pids, so stopping goes through a pipe:
+    every worker holds its read end, the parent alone its write end. On SIGINT or SIGTERM the
+    parent closes the write end (so does its death); every worker sees end-of-file, shuts down
+    gracefully and exits 0, and fork_processes returns through ``sys.exit(0)``.
+    """
+    read_end, write_end = os.pipe()
+    write_end_open = True
+
+    def close_write_end(*_: object) -> None:
+        nonlocal write_end_open
+        if write_end_open:  # once: the descriptor number may be reused afterwards
+            write_end_open = False
+            os.close(write_end)
+
+    # The handler must not raise: a signal that arrives while os.fork() runs its at-fork
+    # callbacks would have the exception swallowed.
+    previous = {signum: signal.signal(signum, close_write_end) for signum in STOP_SIGNALS}
+    try:
+        tornado.process.fork_processes(count)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    # In a worker (the parent leaves fork_processes by SystemExit): the event loop will handle
+    # the stop signals itself.
+    close_write_end()
+    serve_worker(read_end)

@@ -1,0 +1,92 @@
+"""Calls to an upstream HTTP service with Tornado's non-blocking ``AsyncHTTPClient``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+from tornado.simple_httpclient import HTTPTimeoutError
+
+
+class UpstreamError(Exception):
+    """The upstream could not be reached or answered with an error (502 for our clients)."""
+
+
+class UpstreamTimeoutError(UpstreamError):
+    """The upstream did not connect or answer in time (504 for our clients)."""
+
+
+@dataclass(frozen=True)
+class UpstreamResult:
+    path: str
+    status: int
+    body: Any
+    seconds: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "body": self.body,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def configure_client(max_clients: int) -> None:
+    """Configure the process-wide AsyncHTTPClient once, before the first request.
+
+    Tornado keeps one client per event loop; ``max_clients`` bounds its concurrent requests and
+    queues the rest (queue time counts towards the timeouts).
+    """
+    AsyncHTTPClient.configure(None, max_clients=max_clients)
+
+
+def decode_body(path: str, response: HTTPResponse) -> Any:
+    content_type = response.headers.get("Content-Type", "")
+    text = response.body.decode("utf-8", errors="replace")
+    if not content_type.startswith("application/json"):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise UpstreamError(f"GET {path}: the upstream answered invalid JSON") from None
+
+
+class Upstream:
+    def __init__(self, base_url: str, connect_timeout: float, request_timeout: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.connect_timeout = connect_timeout
+        self.request_timeout = request_timeout
+
+    async def fetch(self, path: str) -> UpstreamResult:
+        request = HTTPRequest(
+            self.base_url + path,
+            headers={"Accept": "application/json"},
+            connect_timeout=self.connect_timeout,
+            request_timeout=self.request_timeout,
+        )
+        try:
+            response = await AsyncHTTPClient().fetch(request)
+        except HTTPTimeoutError as error:
+            raise UpstreamTimeoutError(f"GET {path}: {error.message}") from None
+        except HTTPClientError as error:
+            raise UpstreamError(f"GET {path}: the upstream answered {error.code}") from None
+        except OSError as error:
+            raise UpstreamError(f"GET {path}: {error.strerror or error}") from None
+        return UpstreamResult(
+            path, response.code, decode_body(path, response), response.request_time
+        )
+
+    async def fetch_all(self, paths: Iterable[str]) -> list[UpstreamResult]:
+        """Fetch every path concurrently; raise the first error, in path order, if any failed."""
+        results = await asyncio.gather(
+            *(self.fetch(path) for path in paths), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return results  # type: ignore[return-value]

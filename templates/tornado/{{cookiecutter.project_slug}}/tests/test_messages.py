@@ -1,0 +1,151 @@
+"""The message feed over real HTTP and WebSocket connections on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from tornado.httpclient import HTTPClientError
+from tornado.iostream import IOStream
+from tornado.tcpclient import TCPClient
+from tornado.testing import gen_test
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from .support import AppTestCase, wait_until
+
+
+class FeedTestCase(AppTestCase):
+    async def post(self, text: str) -> dict[str, Any]:
+        response = await self.http_client.fetch(
+            self.get_url("/api/messages"),
+            method="POST",
+            body=json.dumps({"text": text}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.code == 201
+        return json.loads(response.body)["message"]
+
+    async def open_long_poll(self, cursor: int = 0) -> IOStream:
+        """A raw connection waiting in a long poll, so the test decides when it goes away."""
+        stream = await TCPClient().connect("127.0.0.1", self.get_http_port())
+        request = f"GET /api/messages/updates?cursor={cursor} HTTP/1.1\r\nHost: test\r\n\r\n"
+        await stream.write(request.encode())
+        return stream
+
+    async def open_socket(self, cursor: int = 0) -> WebSocketClientConnection:
+        url = self.get_url(f"/api/messages/socket?cursor={cursor}").replace("http", "ws", 1)
+        return await websocket_connect(url)
+
+
+class MessagesTest(FeedTestCase):
+    def test_post_then_read_since_cursor(self) -> None:
+        for text in ("one", "two", "three"):
+            response, body = self.post_json("/api/messages", {"text": f"  {text} "})
+            assert response.code == 201
+        _, body = self.get_json("/api/messages?cursor=1")
+        assert [message["text"] for message in body["messages"]] == ["two", "three"]
+        assert body["cursor"] == 3
+
+    def test_invalid_messages_are_422(self) -> None:
+        for payload in ({}, {"text": "   "}, {"text": 5}, {"text": "x" * 1001}):
+            response, body = self.post_json("/api/messages", payload)
+            assert response.code == 422, payload
+            assert "text" in body["error"]
+
+    def test_bad_cursor_is_400(self) -> None:
+        for cursor in ("abc", "-1"):
+            response, body = self.get_json(f"/api/messages/updates?cursor={cursor}")
+            assert response.code == 400
+            assert body["error"].startswith("cursor must be an integer")
+
+    def test_updates_answer_at_once_when_messages_are_waiting(self) -> None:
+        self.post_json("/api/messages", {"text": "already here"})
+        response, body = self.get_json("/api/messages/updates?cursor=0")
+        assert [message["text"] for message in body["messages"]] == ["already here"]
+        assert self.app.feed.waiting == 0
+
+    @gen_test
+    async def test_post_wakes_every_waiter(self) -> None:
+        polls = [
+            self.http_client.fetch(self.get_url("/api/messages/updates?cursor=0")) for _ in range(3)
+        ]
+        await wait_until(lambda: self.app.feed.waiting == 3)
+        posted = await self.post("wake up")
+        responses = await asyncio.wait_for(asyncio.gather(*polls), timeout=2)
+        for response in responses:
+            assert json.loads(response.body) == {"messages": [posted], "cursor": posted["id"]}
+        assert self.app.feed.waiting == 0
+
+    @gen_test
+    async def test_disconnected_waiters_are_dropped(self) -> None:
+        streams = [await self.open_long_poll() for _ in range(5)]
+        await wait_until(lambda: self.app.feed.waiting == 5)
+        for stream in streams:
+            stream.close()
+        await wait_until(lambda: self.app.feed.waiting == 0)
+        response = await self.http_client.fetch(self.get_url("/api/feed"))
+        assert json.loads(response.body)["waiting"] == 0
+
+    @gen_test
+    async def test_websocket_gets_backlog_new_messages_and_posts(self) -> None:
+        first = await self.post("before")
+        socket = await self.open_socket(cursor=0)
+        assert json.loads(await socket.read_message()) == {"message": first}
+        await wait_until(lambda: self.app.feed.subscribed == 1)
+
+        second = await self.post("over http")
+        assert json.loads(await socket.read_message()) == {"message": second}
+
+        await socket.write_message(json.dumps({"text": "over the socket"}))
+        pushed = json.loads(await socket.read_message())["message"]
+        assert pushed["text"] == "over the socket"
+        assert self.app.feed.last_id == pushed["id"]
+
+        await socket.write_message("not json")
+        assert json.loads(await socket.read_message()) == {"error": "send a JSON object"}
+        await socket.write_message(json.dumps({"text": ""}))
+        assert "text" in json.loads(await socket.read_message())["error"]
+
+        socket.close()
+        await wait_until(lambda: self.app.feed.subscribed == 0)
+
+
+class ShortPollTest(FeedTestCase):
+    option_values = {"poll_timeout": 0.2}
+
+    def test_poll_times_out_with_no_messages(self) -> None:
+        response, body = self.get_json("/api/messages/updates?cursor=0")
+        assert response.code == 200
+        assert body == {"messages": [], "cursor": 0}
+        assert self.app.feed.waiting == 0
+
+
+class BoundedFeedTest(FeedTestCase):
+    option_values = {"max_waiters": 2}
+
+    @gen_test
+    async def test_waiters_past_the_bound_get_503(self) -> None:
+        streams = [await self.open_long_poll(), await self.open_long_poll()]
+        await wait_until(lambda: self.app.feed.waiting == 2)
+
+        response = await self.http_client.fetch(
+            self.get_url("/api/messages/updates"), raise_error=False
+        )
+        assert response.code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert "limit 2" in json.loads(response.body)["error"]
+
+        try:
+            await self.open_socket()
+        except HTTPClientError as error:
+            assert error.code == 503
+        else:
+            raise AssertionError("the WebSocket was accepted past the bound")
+
+        for stream in streams:
+            stream.close()
+        await wait_until(lambda: self.app.feed.waiting == 0)
+        socket = await self.open_socket()  # room again
+        await wait_until(lambda: self.app.feed.subscribed == 1)
+        socket.close()

@@ -1,0 +1,202 @@
+"""Serving and stopping: graceful shutdown, signals, worker processes, the console script."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import tornado.process
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.testing import AsyncTestCase, bind_unused_port, gen_test
+from tornado.websocket import websocket_connect
+
+from {{ cookiecutter.package_name }}.__main__ import main
+from {{ cookiecutter.package_name }}.app import make_app
+from {{ cookiecutter.package_name }}.server import (
+    bind,
+    raise_open_file_limit,
+    run,
+    run_workers,
+    serve,
+)
+from {{ cookiecutter.package_name }}.settings import ConfigError, env_var
+
+from .support import TEST_SECRET, app_options, wait_until
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as reply:
+                assert json.load(reply) == {"status": "ok"}
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+class GracefulShutdownTest(AsyncTestCase):
+    @gen_test
+    async def test_stop_closes_long_polls_and_websockets(self) -> None:
+        sock, port = bind_unused_port()
+        app = make_app(app_options(poll_timeout=30.0))
+        stop = asyncio.Event()
+        serving = asyncio.ensure_future(serve(app, [sock], stop))
+        base = f"127.0.0.1:{port}"
+
+        websocket = await websocket_connect(f"ws://{base}/api/messages/socket")
+        poll = asyncio.ensure_future(
+            AsyncHTTPClient().fetch(f"http://{base}/api/messages/updates", request_timeout=10)
+        )
+        await wait_until(lambda: app.feed.waiting == 1 and app.feed.subscribed == 1)
+
+        stop.set()
+        await asyncio.wait_for(serving, timeout=4)
+        assert await websocket.read_message() is None
+        assert websocket.close_code == 1001
+        websocket.close()
+        with pytest.raises((HTTPClientError, OSError)):
+            await poll
+        assert app.feed.waiting == 0
+
+    @gen_test
+    async def test_sigterm_stops_run(self) -> None:
+        sock, port = bind_unused_port()
+        running = asyncio.ensure_future(run(app_options(), [sock]))
+        await asyncio.get_running_loop().run_in_executor(None, wait_for_health, port)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(running, timeout=4)
+
+    @gen_test
+    async def test_closed_parent_pipe_stops_a_worker(self) -> None:
+        sock, port = bind_unused_port()
+        read_end, write_end = os.pipe()
+        running = asyncio.ensure_future(run(app_options(), [sock], parent_pipe=read_end))
+        await asyncio.get_running_loop().run_in_executor(None, wait_for_health, port)
+        os.close(write_end)
+        await asyncio.wait_for(running, timeout=4)
+        os.close(read_end)
+
+
+def test_bind_reports_a_busy_port_in_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(ConfigError, match=env_var("PORT")):
+            bind("127.0.0.1", busy.getsockname()[1])
+
+
+def test_open_file_limit_is_raised_to_the_hard_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    expected = soft if hard == resource.RLIM_INFINITY else hard
+    assert raise_open_file_limit() == expected
+    assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == expected
+
+
+def test_main_serves_until_sigterm(monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    monkeypatch.setenv(env_var("ENV"), "production")
+    monkeypatch.setenv(env_var("SECRET_KEY"), TEST_SECRET)
+    monkeypatch.setenv(env_var("PORT"), str(port))
+
+    def stop_when_healthy() -> None:
+        wait_for_health(port)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_when_healthy)
+    stopper.start()
+    main(["prog"])  # returns once SIGTERM has stopped the server
+    stopper.join(timeout=5)
+
+
+def test_run_workers_stops_every_worker_on_sigterm() -> None:
+    # A signal sent to this process may be handled by any of its threads, and a blocked os.wait()
+    # in the main thread would not see it: fork only once earlier tests' helper threads are gone.
+    deadline = time.monotonic() + 5
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if threading.active_count() > 1:
+        pytest.skip("other threads are running")
+
+    def worker(parent_pipe: int) -> None:
+        # A forked copy of this test process: it must never return into pytest.
+        try:
+            if tornado.process.task_id() == 0:
+                os.kill(os.getppid(), signal.SIGTERM)
+            os.read(parent_pipe, 1)  # returns b"" once the parent closes its end
+        finally:
+            os._exit(0)
+
+    def give_up(*_: object) -> None:
+        raise TimeoutError("the workers did not stop")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, 10)  # bounds the test even if stopping breaks
+    started = time.monotonic()
+    try:
+        with pytest.raises(SystemExit) as stopped:  # how fork_processes ends the parent
+            run_workers(2, worker)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert stopped.value.code == 0
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):  # every worker has been reaped
+        os.waitpid(-1, os.WNOHANG)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads workers from /proc")
+def test_console_script_with_workers_stops_on_sigterm(tmp_path: Path) -> None:
+    """The real thing: PROCESSES=2, SIGTERM to the parent only, everything exits 0."""
+    port = free_port()
+    environ = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(env_var(""))},
+        env_var("ENV"): "production",
+        env_var("SECRET_KEY"): TEST_SECRET,
+        env_var("PORT"): str(port),
+        env_var("PROCESSES"): "2",
+    }
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "{{ cookiecutter.package_name }}"],
+            cwd=PROJECT_DIR,
+            env=environ,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_health(port)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()]
+        assert len(workers) == 2
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=5) == 0, log.read_text()
+        for pid in workers:
+            assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -124,20 +124,38 @@ class LiveServer:
         self.process.wait(timeout=10)
 
 
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A free port on 127.0.0.1, for a server the test runs in this process."""
+    return find_free_port()
+
+
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start ``python -m {{ cookiecutter.package_name }}`` with the given settings (names without the prefix).
 
     ``start_server(ENV="production", SECRET_KEY="...")`` returns once ``/health`` answers;
     ``wait=False`` returns at once (e.g. to check a refusal). Settings from the environment of
-    the test run are dropped first. Every server is killed, with its children, at teardown.
+    the test run are dropped first, and so are the variables named by ``drop_env`` prefixes.
+    ``sigint_ignored=True`` starts it as a shell starts a background job (``cmd &``): with
+    SIGINT ignored. Every server is killed, with its children, at teardown.
     """
     servers: list[LiveServer] = []
 
-    def start(*, wait: bool = True, cwd: Path | None = None, **config: str) -> LiveServer:
-        env = {
-            key: value for key, value in os.environ.items() if not key.startswith(settings.PREFIX)
-        }
+    def start(
+        *,
+        wait: bool = True,
+        cwd: Path | None = None,
+        drop_env: tuple[str, ...] = (),
+        sigint_ignored: bool = False,
+        **config: str,
+    ) -> LiveServer:
+        dropped = (settings.PREFIX, *drop_env)
+        env = {key: value for key, value in os.environ.items() if not key.startswith(dropped)}
         config.setdefault("PORT", str(find_free_port()))
         env.update({settings.env_var(name): value for name, value in config.items()})
         log_path = tmp_path / f"server-{len(servers)}.log"
@@ -150,6 +168,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=ignore_sigint if sigint_ignored else None,
             )
         server = LiveServer(process, int(config["PORT"]), log_path)
         servers.append(server)

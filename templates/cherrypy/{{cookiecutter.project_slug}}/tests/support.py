@@ -21,6 +21,8 @@ TEST_SECRET = "test-secret-not-for-production"
 
 
 def free_port() -> int:
+    # CPWebCase classes pick their ports as they are defined: the root conftest.py's fixtures
+    # (``free_port``, ``start_server``) do not reach there, and a conftest is not for importing.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -1,16 +1,19 @@
-"""The console script: config errors, a full run stopped by SIGTERM, Ctrl-C in development."""
+"""The console script: config errors, a full run stopped by SIGTERM, Ctrl-C in development.
+
+``start_server`` comes from the project's root conftest.py.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,46 +97,21 @@ def test_production_run_serves_and_stops_cleanly_on_sigterm(
     assert json.loads(store_file.read_text("utf-8"))["items"][0]["title"] == "kept"
 
 
-def test_ctrl_c_stops_development_even_after_an_autoreload(tmp_path: Path) -> None:
+def test_ctrl_c_stops_development_even_after_an_autoreload(
+    start_server: Callable[..., Any], tmp_path: Path
+) -> None:
     """The autoreloader re-executes the process; Ctrl-C (SIGINT to the group) still exits 0."""
-    port = free_port()
     deploy_conf = tmp_path / "deploy.conf"
     deploy_conf.write_text("[global]\nadmin.socket_port = 0\n", "utf-8")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(settings.PREFIX)}
-    env.update(
-        {
-            settings.env_var("ENV"): "development",
-            settings.env_var("PORT"): str(port),
-            settings.env_var("CONFIG"): str(deploy_conf),
-            settings.env_var("SECRET_KEY"): TEST_SECRET,
-        }
-    )
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "{{ cookiecutter.package_name }}"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/health"
-        assert wait_until_up(url), log.read_text()
-        time.sleep(1.2)  # let the autoreloader record the file's first mtime
-        deploy_conf.write_text("[global]\nadmin.socket_port = 0\n# changed\n", "utf-8")
-        deadline = time.monotonic() + 10
-        while "Re-spawning" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert "Re-spawning" in log.read_text(), log.read_text()
-        assert wait_until_up(url), log.read_text()
-        started = time.monotonic()
-        os.killpg(process.pid, signal.SIGINT)
-        code = process.wait(timeout=STOP_DEADLINE)
-        assert code == 0, log.read_text()
-        assert time.monotonic() - started < STOP_DEADLINE
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+    server = start_server(ENV="development", CONFIG=str(deploy_conf), SECRET_KEY=TEST_SECRET)
+    time.sleep(1.2)  # let the autoreloader record the file's first mtime
+    deploy_conf.write_text("[global]\nadmin.socket_port = 0\n# changed\n", "utf-8")
+    deadline = time.monotonic() + 10
+    while "Re-spawning" not in server.output() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Re-spawning" in server.output(), server.output()
+    server.wait_until_healthy()
+    started = time.monotonic()
+    code = server.stop(signal.SIGINT, group=True)
+    assert code == 0, server.output()
+    assert time.monotonic() - started < STOP_DEADLINE

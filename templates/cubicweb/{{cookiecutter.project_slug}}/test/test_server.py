@@ -7,7 +7,6 @@ import html
 import json
 import os
 import signal
-import socket
 import threading
 import time
 import urllib.error
@@ -19,12 +18,6 @@ from {{ cookiecutter.package_name }}.config import load_config
 STARTUP_TIMEOUT = 120
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url: str, accept: str = "text/html") -> tuple[int, str, str]:
     request = urllib.request.Request(url, headers={"Accept": accept})
     try:
@@ -34,8 +27,8 @@ def fetch(url: str, accept: str = "text/html") -> tuple[int, str, str]:
         return error.code, error.headers["Content-Type"], error.read().decode()
 
 
-def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tmp_path):
-    port = free_port()
+def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tmp_path, free_port):
+    port = free_port
     for name, value in {
         "ENV": "testing",
         "PORT": str(port),

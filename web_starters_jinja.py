@@ -8,12 +8,18 @@ It gives the templates three things cookiecutter does not:
 * filters that quote user answers for the file format they land in, so a project name with
   quotes, backslashes or emoji still gives valid Python, TOML and Markdown.
 
+It also keeps answers literal. Cookiecutter renders every ``--no-input`` / extra-context value as
+a Jinja template, so a project name such as ``{{ 7*7 }}`` would become ``49`` and ``{{ }}`` would
+crash with a traceback. Every template string this repository authors mentions ``cookiecutter``;
+a string with Jinja syntax that does not is an answer, and is rendered as the literal text.
+
 The module name is deliberately unusual: cookiecutter imports local extensions into one namespace.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -25,6 +31,7 @@ from jinja2.ext import Extension
 REPO_DIR = Path(__file__).resolve().parent
 FRAMEWORKS_DIR = REPO_DIR / "templates"
 
+_JINJA_SYNTAX = re.compile(r"{{|{%|{#")
 _PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -96,8 +103,17 @@ def starter_repo_dir() -> str:
 class StarterExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        self._literals: list[str] = []
+        environment.globals["starter_literal"] = self._literals.__getitem__
         environment.filters["py_str"] = python_string
         environment.filters["toml_str"] = toml_string
         environment.filters["md_text"] = markdown_text
         environment.globals["framework_info"] = framework_info
         environment.globals["starter_repo_dir"] = starter_repo_dir
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        """Render answers that contain Jinja syntax as the literal text the user typed."""
+        if name is None and _JINJA_SYNTAX.search(source) and "cookiecutter" not in source:
+            self._literals.append(source)
+            return "{{ starter_literal(" + str(len(self._literals) - 1) + ") }}"
+        return source

@@ -83,9 +83,9 @@ def problems(answers: dict[str, Any]) -> list[str]:
 
 
 def refuse_bad_answers(answers: dict[str, Any]) -> None:
-    """Exit non-zero with one line per broken rule; cookiecutter then removes the project dir."""
+    """Exit non-zero with one line naming the first broken rule; cookiecutter then removes the
+    project directory, so nothing is left on disk."""
     found = problems(answers)
     if found:
-        for line in found:
-            print(f"error: {line}", file=sys.stderr)
+        print(f"error: {found[0]}", file=sys.stderr)
         raise SystemExit(1)

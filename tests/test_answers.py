@@ -66,6 +66,8 @@ AWKWARD_NAMES = [
     ('It\'s "quoted"', "it-s-quoted"),
     ("Back\\slash $HOME `uname` {braces}", "back-slash-home-uname-braces"),
     ("世界 Grüße 🎉", "shi-jie-grusse"),
+    # Cookiecutter would evaluate these; the extension keeps answers literal.
+    ("Braces {{ 7*7 }} {% if %} {# c #}", "braces-7-7-if-c"),
     ("Ελληνικά", "ellenika"),
     ("A" + " very long name" * 13, "a-very-long-name-very-long-name"),
 ]

@@ -7,13 +7,12 @@ import json
 import os
 import resource
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tornado.process
@@ -21,7 +20,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.testing import AsyncTestCase, bind_unused_port, gen_test
 from tornado.websocket import websocket_connect
 
-from {{ cookiecutter.package_name }}.__main__ import main
+from {{ cookiecutter.package_name }} import __main__ as console
 from {{ cookiecutter.package_name }}.app import make_app
 from {{ cookiecutter.package_name }}.server import (
     bind,
@@ -37,23 +36,10 @@ from .support import TEST_SECRET, app_options, wait_until
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as reply:
-                assert json.load(reply) == {"status": "ok"}
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+async def health(port: int) -> Any:
+    """GET /health once: the socket is already listening, so the request waits to be served."""
+    reply = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/health", request_timeout=10)
+    return json.loads(reply.body)
 
 
 class GracefulShutdownTest(AsyncTestCase):
@@ -84,7 +70,7 @@ class GracefulShutdownTest(AsyncTestCase):
     async def test_sigterm_stops_run(self) -> None:
         sock, port = bind_unused_port()
         running = asyncio.ensure_future(run(app_options(), [sock]))
-        await asyncio.get_running_loop().run_in_executor(None, wait_for_health, port)
+        assert await health(port) == {"status": "ok"}
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.wait_for(running, timeout=4)
 
@@ -93,18 +79,16 @@ class GracefulShutdownTest(AsyncTestCase):
         sock, port = bind_unused_port()
         read_end, write_end = os.pipe()
         running = asyncio.ensure_future(run(app_options(), [sock], parent_pipe=read_end))
-        await asyncio.get_running_loop().run_in_executor(None, wait_for_health, port)
+        assert await health(port) == {"status": "ok"}
         os.close(write_end)
         await asyncio.wait_for(running, timeout=4)
         os.close(read_end)
 
 
 def test_bind_reports_a_busy_port_in_one_line() -> None:
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        with pytest.raises(ConfigError, match=env_var("PORT")):
-            bind("127.0.0.1", busy.getsockname()[1])
+    busy, port = bind_unused_port()
+    with busy, pytest.raises(ConfigError, match=env_var("PORT")):
+        bind("127.0.0.1", port)
 
 
 def test_open_file_limit_is_raised_to_the_hard_limit() -> None:
@@ -114,20 +98,35 @@ def test_open_file_limit_is_raised_to_the_hard_limit() -> None:
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == expected
 
 
-def test_main_serves_until_sigterm(monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
+def test_main_serves_until_sigterm(monkeypatch: pytest.MonkeyPatch, free_port: int) -> None:
     monkeypatch.setenv(env_var("ENV"), "production")
     monkeypatch.setenv(env_var("SECRET_KEY"), TEST_SECRET)
-    monkeypatch.setenv(env_var("PORT"), str(port))
+    monkeypatch.setenv(env_var("PORT"), str(free_port))
+    bound = threading.Event()
 
-    def stop_when_healthy() -> None:
-        wait_for_health(port)
-        os.kill(os.getpid(), signal.SIGTERM)
+    def bind_and_tell(host: str, port: int) -> Any:
+        sockets = bind(host, port)
+        bound.set()
+        return sockets
 
-    stopper = threading.Thread(target=stop_when_healthy)
+    monkeypatch.setattr(console, "bind", bind_and_tell)
+    replies: list[Any] = []
+
+    def stop_once_served() -> None:
+        if not bound.wait(timeout=10):
+            return  # main() failed before listening: nothing to stop
+        try:
+            url = f"http://127.0.0.1:{free_port}/health"
+            with urllib.request.urlopen(url, timeout=10) as reply:  # waits in the backlog
+                replies.append(json.load(reply))
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_once_served)
     stopper.start()
-    main(["prog"])  # returns once SIGTERM has stopped the server
+    console.main(["prog"])  # returns once SIGTERM has stopped the server
     stopper.join(timeout=5)
+    assert replies == [{"status": "ok"}]
 
 
 def test_run_workers_stops_every_worker_on_sigterm() -> None:
@@ -168,35 +167,14 @@ def test_run_workers_stops_every_worker_on_sigterm() -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads workers from /proc")
-def test_console_script_with_workers_stops_on_sigterm(tmp_path: Path) -> None:
+def test_console_script_with_workers_stops_on_sigterm(start_server: Callable[..., Any]) -> None:
     """The real thing: PROCESSES=2, SIGTERM to the parent only, everything exits 0."""
-    port = free_port()
-    environ = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(env_var(""))},
-        env_var("ENV"): "production",
-        env_var("SECRET_KEY"): TEST_SECRET,
-        env_var("PORT"): str(port),
-        env_var("PROCESSES"): "2",
-    }
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "{{ cookiecutter.package_name }}"],
-            cwd=PROJECT_DIR,
-            env=environ,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_health(port)
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-        workers = [int(pid) for pid in children.read_text().split()]
-        assert len(workers) == 2
-        server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=5) == 0, log.read_text()
-        for pid in workers:
-            assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+    server = start_server(cwd=PROJECT_DIR, ENV="production", SECRET_KEY=TEST_SECRET, PROCESSES="2")
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    workers = [int(worker) for worker in children.read_text().split()]
+    assert len(workers) == 2
+    assert server.stop(signal.SIGTERM) == 0, server.output()
+    for worker in workers:
+        stat = Path(f"/proc/{worker}/stat")
+        assert not stat.parent.exists() or "Z" in stat.read_text()

@@ -55,6 +55,19 @@ def test_unicode_json_round_trips_as_utf8(client) -> None:
     assert fetched.get_json()["tags"] == ["日本語"]
 
 
+def test_list_filters_by_tag(client) -> None:
+    shopping = create(client, text="Buy milk", tags=["shopping"])
+    create(client, text="Call Bob", tags=["phone"])
+    unicode = create(client, text="Tee", tags=["日本語"])
+    assert client.get("/api/notes?tag=shopping").get_json() == {"notes": [shopping]}
+    assert client.get("/api/notes?tag=%E6%97%A5%E6%9C%AC%E8%AA%9E").get_json() == {
+        "notes": [unicode]
+    }
+    assert client.get("/api/notes?tag=nothing").get_json() == {"notes": []}
+    # An empty tag is no filter.
+    assert len(client.get("/api/notes?tag=").get_json()["notes"]) == 3
+
+
 def test_raw_utf8_request_body_is_accepted(client) -> None:
     body = json.dumps({"text": UNICODE_TEXT}, ensure_ascii=False).encode()
     response = client.post("/api/notes", data=body, content_type="application/json")

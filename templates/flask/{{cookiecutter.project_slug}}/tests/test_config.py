@@ -107,6 +107,7 @@ def test_development_falls_back_to_the_secret_file(tmp_path: Path, monkeypatch) 
         ("MAX_CONTENT_LENGTH", "true"),
         ("NOTES_LIMIT", "many"),
         ("SECRET_KEY_FALLBACKS", "old-secret"),
+        ("CONTENT_SECURITY_POLICY", "42"),
         ("PORT__X", "1"),
     ],
 )

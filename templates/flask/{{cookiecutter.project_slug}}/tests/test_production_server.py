@@ -57,6 +57,15 @@ def test_production_server_over_http_then_sigterm(production_server: Any) -> Non
     assert api_missing.status == 404
     assert api_missing.json()["message"] == "note 999 does not exist"
 
+    # Hardening (security.py) as gunicorn delivers the request, and gunicorn's own limits.
+    assert index.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in index.headers["Content-Security-Policy"]
+    assert health.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert server.get("/hello/%FF%FE").status == 400
+    assert server.get("/api/notes?tag=%FF%FE").json()["status"] == 400
+    assert server.get("/health", x_padding="a" * 100_000).status == 431
+    assert server.get("/" + "a" * 100_000).status == 414
+
     started = time.monotonic()
     code = server.stop(signal.SIGTERM)
     assert code == 0, server.output()

@@ -23,7 +23,12 @@ bp = Blueprint("api", __name__, url_prefix=URL_PREFIX)
 
 @bp.get("/notes")
 def list_notes() -> Response:
-    return jsonify(notes=[note.to_dict() for note in store().all()])
+    """Every note, or with ``?tag=<tag>`` only the notes that carry that tag."""
+    notes = store().all()
+    tag = request.args.get("tag")
+    if tag:
+        notes = [note for note in notes if tag in note.tags]
+    return jsonify(notes=[note.to_dict() for note in notes])
 
 
 @bp.post("/notes")

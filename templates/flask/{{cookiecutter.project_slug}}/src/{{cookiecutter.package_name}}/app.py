@@ -7,7 +7,18 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from . import DESCRIPTION, PROJECT_NAME, __version__, api, cli, errors, notes, settings, views
+from . import (
+    DESCRIPTION,
+    PROJECT_NAME,
+    __version__,
+    api,
+    cli,
+    errors,
+    notes,
+    security,
+    settings,
+    views,
+)
 from .config import load_config
 
 
@@ -34,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def health() -> Response:
         return jsonify(status="ok", version=__version__)
 
+    security.init_app(app)
     notes.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

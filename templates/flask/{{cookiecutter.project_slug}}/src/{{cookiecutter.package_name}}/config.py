@@ -41,6 +41,12 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH: int = 1024 * 1024
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
+    # Sent on every response (security.py). The pages load only their own stylesheet;
+    # frame-ancestors 'none' keeps them out of other sites' frames (clickjacking).
+    CONTENT_SECURITY_POLICY: str = (
+        "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
     # Production server (gunicorn) worker processes.
     WORKERS: int = 1
     # The JSON API keeps notes in memory: cap them so that clients cannot exhaust it.
@@ -82,6 +88,12 @@ def check_config(config: Config) -> None:
     config["WORKERS"] = positive_int(config["WORKERS"], "WORKERS")
     config["MAX_CONTENT_LENGTH"] = positive_int(config["MAX_CONTENT_LENGTH"], "MAX_CONTENT_LENGTH")
     config["NOTES_LIMIT"] = positive_int(config["NOTES_LIMIT"], "NOTES_LIMIT")
+    policy = config["CONTENT_SECURITY_POLICY"]
+    if not isinstance(policy, str) or not policy.strip():
+        raise settings.ConfigError(
+            f"{settings.env_var('CONTENT_SECURITY_POLICY')} must be a non-empty policy, "
+            "e.g. \"default-src 'self'\""
+        )
     fallbacks = config["SECRET_KEY_FALLBACKS"]
     if not isinstance(fallbacks, list) or not all(
         isinstance(key, str) and key for key in fallbacks

@@ -39,6 +39,26 @@ class TestItemsAPI(SiteCase):
         self.getPage(f"/api/items/{item['id']}")
         self.assertJSONError(404)
 
+    def test_done_filters_the_collection(self) -> None:
+        for title, done in (("open", False), ("closed", True)):
+            self.send_json("/api/items", "POST", {"title": title, "done": done})
+        self.getPage("/api/items?done=true")
+        self.assertStatus(200)
+        items = self.json()["items"]
+        assert items and all(item["done"] is True for item in items)
+        assert "closed" in [item["title"] for item in items]
+        self.getPage("/api/items?done=false")
+        assert all(item["done"] is False for item in self.json()["items"])
+
+    def test_a_bad_done_filter_is_400(self) -> None:
+        self.getPage("/api/items?done=maybe")
+        assert self.assertJSONError(400)["message"] == "'done' must be true or false"
+
+    def test_a_query_string_that_is_not_utf8_is_a_json_404(self) -> None:
+        # CherryPy's own answer, before any handler runs.
+        self.getPage("/api/items?done=%FF%FE")
+        assert "traceback" not in self.assertJSONError(404)
+
     def test_malformed_json_is_400(self) -> None:
         self.send_json("/api/items", "POST", '{"title": ')
         assert self.assertJSONError(400)["message"] == "Invalid JSON document"

@@ -51,6 +51,12 @@ class TestListeners(SiteCase):
             assert listener.start in cherrypy.engine.listeners["start"]
             assert listener.running
 
+    def test_the_listeners_have_the_request_limits_of_the_main_server(self) -> None:
+        for listener in self.built.listeners:
+            assert listener.max_request_body_size == cherrypy.server.max_request_body_size
+            assert listener.max_request_header_size == cherrypy.server.max_request_header_size
+        assert cherrypy.server.max_request_body_size == 1048576
+
     def test_main_listener_serves_the_site(self) -> None:
         self.getPage("/health")
         self.assertStatus(200)
@@ -118,3 +124,18 @@ class TestProfiling(SiteCase):
         status, _, body = request(self.admin_port, "/profiler/menu")
         assert status == 200
         assert written[-1] in body.decode()
+
+    def test_the_profiler_may_frame_its_own_pages_only(self) -> None:
+        status, headers, body = request(self.admin_port, "/profiler/")
+        assert status == 200
+        assert b"<frameset" in body
+        assert headers["x-frame-options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        _, headers, _ = request(self.admin_port, "/")
+        assert headers["x-frame-options"] == "DENY"
+
+    def test_the_admin_app_only_reads(self) -> None:
+        status, headers, _ = request(self.admin_port, "/", method="DELETE")
+        assert status == 405
+        assert headers["allow"] == "GET, HEAD"

@@ -14,6 +14,7 @@ import cherrypy
 from cherrypy.lib import profiler
 
 from .plugins import Autosave, ItemStore
+from .tools import SECURITY_HEADERS
 
 
 class AdminRoot:
@@ -46,6 +47,14 @@ class AdminRoot:
         }
 
 
+# cherrypy.lib.profiler's browser is a frameset of its own pages: let it frame itself.
+PROFILER_HEADERS = {
+    **SECURITY_HEADERS,
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'self'",
+}
+
+
 def make_tree(root: AdminRoot) -> cherrypy._cptree.Tree:
     tree = cherrypy._cptree.Tree()
     tree.mount(
@@ -53,9 +62,11 @@ def make_tree(root: AdminRoot) -> cherrypy._cptree.Tree:
         "",
         {
             "/": {
+                "tools.allow.on": True,
                 "tools.response_headers.on": True,
                 "tools.response_headers.headers": [("Cache-Control", "no-store")],
-            }
+            },
+            "/profiler": {"tools.security_headers.headers": PROFILER_HEADERS},
         },
     )
     return tree

@@ -1,9 +1,10 @@
 """The REST resource ``/api/items``: one method per HTTP verb, routed by ``MethodDispatcher``.
 
-``/api/items`` is the collection (GET, POST); ``/api/items/<id>`` one item (GET, PUT, DELETE).
-The ID arrives as a positional argument (a "virtual path" segment). Every answer is JSON,
-errors included: ``error_page.default`` renders them, and ``json_in`` answers malformed JSON
-with 400.
+``/api/items`` is the collection (GET, POST; ``?done=true|false`` filters GET); ``/api/items/<id>``
+one item (GET, PUT, DELETE). The ID arrives as a positional argument (a "virtual path" segment),
+query parameters as keyword arguments. Every answer is JSON, errors included:
+``error_page.default`` renders them, and ``json_in`` answers malformed JSON with 400. Bodies
+over ``server.max_request_body_size`` never get here: cheroot answers 413 itself.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def parse_item_id(item_id: str) -> int:
         raise cherrypy.NotFound() from None
 
 
+def parse_done_filter(value: str) -> bool:
+    """``?done=true`` or ``?done=false``; CherryPy itself answers 404 to a query string
+    that is not valid UTF-8, before any handler runs."""
+    if value not in {"true", "false"}:
+        raise cherrypy.HTTPError(400, "'done' must be true or false")
+    return value == "true"
+
+
 def request_document() -> Any:
     """The JSON body that ``json_in`` parsed; 400 if the request had none."""
     request = cherrypy.serving.request
@@ -79,9 +88,13 @@ class ItemsAPI:
     def __init__(self, store: ItemStore) -> None:
         self.store = store
 
-    def GET(self, item_id: str | None = None) -> Any:
+    def GET(self, item_id: str | None = None, done: str | None = None) -> Any:
         if item_id is None:
-            return {"items": self.store.items()}
+            items = self.store.items()
+            if done is not None:
+                wanted = parse_done_filter(done)
+                items = [item for item in items if item["done"] is wanted]
+            return {"items": items}
         item = self.store.get(parse_item_id(item_id))
         if item is None:
             raise cherrypy.NotFound()

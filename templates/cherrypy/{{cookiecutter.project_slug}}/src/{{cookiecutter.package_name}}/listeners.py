@@ -45,6 +45,9 @@ def make_listener(name: str, wsgi_app: WSGIApp | None, **attributes: Any) -> Lis
     listener = Listener(name, wsgi_app)
     # Stop as fast as the main server, so SIGTERM finishes within its deadline.
     listener.shutdown_timeout = cherrypy.server.shutdown_timeout
+    # The same request size limits as the main server (``server.max_request_*`` in config).
+    listener.max_request_body_size = cherrypy.server.max_request_body_size
+    listener.max_request_header_size = cherrypy.server.max_request_header_size
     for attribute, value in attributes.items():
         setattr(listener, attribute, value)
     listener.subscribe()

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import cherrypy
 
@@ -53,6 +53,13 @@ class ItemPages:
 
 class Root:
     """``/``: the home page and the health check."""
+
+    # The site only reads: other methods are 405 with an Allow header, on every page below
+    # ``/`` too (``_cp_config`` applies to the object's whole subtree), static files included.
+    _cp_config: ClassVar[dict[str, Any]] = {
+        "tools.allow.on": True,
+        "tools.allow.methods": ["GET", "HEAD"],
+    }
 
     def __init__(self, store: ItemStore) -> None:
         self.items = ItemPages(store)

@@ -14,6 +14,7 @@ from tornado.testing import AsyncHTTPTestCase
 
 from {{ cookiecutter.package_name }}.app import Application, make_app
 from {{ cookiecutter.package_name }}.options import load_options
+from {{ cookiecutter.package_name }}.server import server_options
 from {{ cookiecutter.package_name }}.settings import env_var
 
 TEST_SECRET = "test-secret-not-for-production"
@@ -48,6 +49,10 @@ class AppTestCase(AsyncHTTPTestCase):
         self.options = app_options(**self.option_values)
         self.app = make_app(self.options)
         return self.app
+
+    def get_httpserver_options(self) -> dict[str, Any]:
+        # The production server's settings (the body limit), for the app get_app() built.
+        return server_options(self.app)
 
     def get_json(self, path: str, **kwargs: Any) -> tuple[HTTPResponse, Any]:
         response = self.fetch(path, raise_error=False, **kwargs)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
 from tornado.escape import xhtml_escape
+from tornado.httpclient import HTTPResponse
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME
 from {{ cookiecutter.package_name }}.app import Application, make_app
@@ -57,6 +59,11 @@ class JsonBodyTest(AppTestCase):
         assert response.code == 400
         assert body["error"] == "the body must be a JSON object"
 
+    def test_query_argument_that_is_not_utf8_is_400(self) -> None:
+        response, body = self.get_json("/api/messages?cursor=%FF%FE")
+        assert response.code == 400
+        assert body["status"] == 400
+
     def test_other_content_types_are_415(self) -> None:
         response, _ = self.post_json(
             "/api/messages", {"text": "hi"}, headers={"Content-Type": "text/plain"}
@@ -73,6 +80,43 @@ class JsonBodyTest(AppTestCase):
         )
         assert response.code == 403
         assert self.app.feed.last_id == 0
+
+
+class BodyLimitTest(AppTestCase):
+    """A body over max_body_size: 413 from the JSON endpoint, the server's 400 elsewhere."""
+
+    option_values = {"max_body_size": 64}
+
+    def test_body_within_the_limit_is_accepted(self) -> None:
+        response, _ = self.post_json("/api/messages", {"text": "x" * 40})
+        assert response.code == 201
+
+    def test_body_over_the_limit_is_413_before_it_is_read(self) -> None:
+        response, body = self.post_json("/api/messages", {"text": "x" * 100})
+        assert response.code == 413
+        assert body == {"error": "the body must be at most 64 bytes", "status": 413}
+        assert self.app.feed.last_id == 0
+
+    def test_chunked_body_is_streamed_and_cut_off_at_the_limit(self) -> None:
+        def chunked(text: str) -> HTTPResponse:
+            async def produce(write: Callable[[bytes], Awaitable[None]]) -> None:
+                await write(json.dumps({"text": text}).encode())
+
+            return self.fetch(
+                "/api/messages",
+                method="POST",
+                body_producer=produce,
+                headers={"Content-Type": "application/json"},
+                raise_error=False,
+            )
+
+        assert chunked("small").code == 201
+        assert chunked("x" * 100).code == 400
+        assert self.app.feed.last_id == 1
+
+    def test_other_routes_get_the_server_limit(self) -> None:
+        response = self.fetch("/health", method="POST", body="x" * 100, raise_error=False)
+        assert response.code == 400
 
 
 class ProductionErrorsTest(AppTestCase):

@@ -61,6 +61,8 @@ def test_environment_booleans_parse_like_flags() -> None:
         ("MAX_WAITERS", "many"),
         ("MAX_WAITERS", "0"),
         ("POLL_TIMEOUT", "-1"),
+        ("MAX_BODY_SIZE", "0"),
+        ("MAX_HEADER_SIZE", "0"),
         ("UPSTREAM_URL", "ftp://example.com"),
     ],
 )

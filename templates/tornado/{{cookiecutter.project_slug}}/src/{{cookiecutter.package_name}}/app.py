@@ -6,16 +6,19 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
+from tornado.httputil import HTTPServerRequest
 from tornado.options import OptionParser
 from tornado.web import url
 
 from .feed import MessageFeed
+from .handlers.base import OversizedRequestHandler, StaticHandler, oversized_status
 from .handlers.messages import FeedSocketHandler, FeedStatsHandler, MessagesHandler, UpdatesHandler
 from .handlers.pages import HealthHandler, IndexHandler, NotFoundHandler
 from .handlers.upstream import UpstreamHandler
 from .upstream import Upstream, configure_client
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates"
+STATIC_PATH = Path(__file__).resolve().parent / "static"
 # WebSocket pings find clients that vanished without closing (no FIN), so they are dropped too.
 WEBSOCKET_PING_SECONDS = 30.0
 
@@ -26,6 +29,14 @@ class Application(tornado.web.Application):
     def __init__(self, feed: MessageFeed, handlers: list[Any], **settings: Any) -> None:
         super().__init__(handlers, **settings)
         self.feed = feed
+
+    def find_handler(self, request: HTTPServerRequest, **kwargs: Any) -> Any:
+        """Route a request over the application's size limits to a 414 or 431, whatever its
+        path: before routing, so pages, the API, static files, the WebSocket and the 404 alike."""
+        status = oversized_status(request)
+        if status is not None:
+            return self.get_handler_delegate(request, OversizedRequestHandler, {"status": status})
+        return super().find_handler(request, **kwargs)
 
 
 def make_app(options: OptionParser, **overrides: Any) -> Application:
@@ -58,6 +69,13 @@ def make_app(options: OptionParser, **overrides: Any) -> Application:
         "debug": options.debug,
         "cookie_secret": options.secret_key,
         "template_path": str(TEMPLATE_PATH),
+        # Served at /static/; static_url() in templates adds a version hash for caching.
+        "static_path": str(STATIC_PATH),
+        "static_handler_class": StaticHandler,
+        # Read by JsonBodyHandler, and by the server for every other route.
+        "max_body_size": options.max_body_size,
+        # Read by the server only (server_options).
+        "max_header_size": options.max_header_size,
         "default_handler_class": NotFoundHandler,
         # Refuse state-changing requests from other sites' pages (Tornado 6.6+).
         "cross_origin_protection": True,

@@ -51,6 +51,13 @@ def define_options(parser: OptionParser) -> None:
     define("upstream_connect_timeout", 2.0, "seconds to connect to the upstream", float)
     define("upstream_request_timeout", 5.0, "seconds for a whole upstream request", float)
     define("max_clients", 10, "concurrent upstream requests (AsyncHTTPClient max_clients)", int)
+    define("max_body_size", 1024 * 1024, "largest request body in bytes (413 above it)", int)
+    define(
+        "max_header_size",
+        256 * 1024,
+        "bytes of request line + headers the server reads (closes the connection above it)",
+        int,
+    )
 
 
 def new_parser() -> OptionParser:
@@ -95,6 +102,8 @@ def check(parser: OptionParser) -> None:
         "upstream_connect_timeout": parser.upstream_connect_timeout > 0,
         "upstream_request_timeout": parser.upstream_request_timeout > 0,
         "max_clients": parser.max_clients >= 1,
+        "max_body_size": parser.max_body_size >= 1,
+        "max_header_size": parser.max_header_size >= 1,
     }
     for option, ok in rules.items():
         if not ok:

@@ -9,6 +9,7 @@ import resource
 import signal
 import socket
 from collections.abc import Callable
+from typing import Any
 
 import tornado.process
 from tornado.httpserver import HTTPServer
@@ -43,9 +44,23 @@ def bind(host: str, port: int) -> list[socket.socket]:
         ) from None
 
 
+def server_options(app: Application) -> dict[str, Any]:
+    """HTTPServer arguments. Bodies past the limit are refused (400) before any handler runs,
+    except by JsonBodyHandler endpoints, which answer 413 themselves.
+
+    Past ``max_header_size`` the server closes the connection without an answer, so it is set
+    well above the application's own limits on the request target and headers (8 KiB each):
+    the application then answers 414 or 431 itself, in JSON (see ``Application.find_handler``).
+    """
+    return {
+        "max_body_size": app.settings["max_body_size"],
+        "max_header_size": app.settings["max_header_size"],
+    }
+
+
 async def serve(app: Application, sockets: list[socket.socket], stop: asyncio.Event) -> None:
     """Serve ``app`` on ``sockets`` until ``stop`` is set, then shut down gracefully."""
-    server = HTTPServer(app)
+    server = HTTPServer(app, **server_options(app))
     server.add_sockets(sockets)
     await stop.wait()
     log.info("stopping: closing connections")

@@ -1,4 +1,5 @@
-"""JSON helpers shared by the API handlers: parse the body, write errors as JSON."""
+"""Handler bases: security headers and cookie defaults for every response, JSON errors and
+bodies for the API."""
 
 from __future__ import annotations
 
@@ -6,7 +7,47 @@ import json
 import traceback
 from typing import Any
 
-from tornado.web import HTTPError, RequestHandler
+from tornado.httputil import HTTPHeaders, HTTPServerRequest
+from tornado.web import HTTPError, RequestHandler, StaticFileHandler, stream_request_body
+
+# Sent with every response, error pages included. The pages load scripts and styles from
+# /static only (no inline code), and no other site may frame them.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# The application's limits on a request's target (path + query) and on its header fields, in
+# bytes. They are well under the server's max_header_size, past which Tornado closes the
+# connection without answering: up to that, a request over them gets a JSON 414 or 431.
+MAX_TARGET_BYTES = 8 * 1024
+MAX_HEADER_BYTES = 8 * 1024
+
+
+class BaseHandler(RequestHandler):
+    """Base of every handler of the application."""
+
+    def set_default_headers(self) -> None:
+        # Tornado calls this for each response, and again when send_error() clears the headers.
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+
+    def set_cookie(self, name: str, value: str | bytes, *args: Any, **kwargs: Any) -> None:
+        """Cookies (signed ones too) default to HttpOnly, SameSite=Lax and, unless debug is on
+        (plain http://localhost), Secure."""
+        kwargs.setdefault("httponly", True)
+        kwargs.setdefault("samesite", "Lax")
+        kwargs.setdefault("secure", not self.settings.get("debug"))
+        super().set_cookie(name, value, *args, **kwargs)
+
+
+class StaticHandler(BaseHandler, StaticFileHandler):
+    """The application's ``static_handler_class``: static files with the security headers.
+    StaticFileHandler itself refuses paths outside ``static_path`` (403)."""
 
 
 class ApiError(HTTPError):
@@ -19,7 +60,7 @@ class ApiError(HTTPError):
         self.headers = headers or {}
 
 
-class JsonHandler(RequestHandler):
+class JsonHandler(BaseHandler):
     """Base for JSON endpoints. Errors are ``{"error": ..., "status": ...}`` with the right
     status code; the traceback is added only when ``serve_traceback`` is on (debug)."""
 
@@ -35,19 +76,6 @@ class JsonHandler(RequestHandler):
             body["traceback"] = traceback.format_exception(*exc_info)
         self.finish(body)
 
-    def json_body(self) -> dict[str, Any]:
-        """The request body as a JSON object; 415 or 400 with a clear message otherwise."""
-        content_type = self.request.headers.get("Content-Type", "")
-        if content_type.split(";")[0].strip().lower() != "application/json":
-            raise ApiError(415, "send the body as application/json")
-        try:
-            data = json.loads(self.request.body)
-        except ValueError as error:  # UnicodeDecodeError is a ValueError too
-            raise ApiError(400, f"the body is not valid JSON: {error}") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "the body must be a JSON object")
-        return data
-
     def int_argument(self, name: str, default: int, minimum: int = 0) -> int:
         """A non-negative integer query argument; 400 when it is not one."""
         raw = self.get_query_argument(name, None)
@@ -60,3 +88,73 @@ class JsonHandler(RequestHandler):
         if value < minimum:
             raise ApiError(400, f"{name} must be an integer >= {minimum}, not {raw!r}")
         return value
+
+
+@stream_request_body
+class JsonBodyHandler(JsonHandler):
+    """A JSON endpoint that receives its body itself, so that a body over the application's
+    ``max_body_size`` setting is refused with 413 from its Content-Length, before it is read.
+
+    A chunked body has no Content-Length: the server cuts it off at the same limit (a bare 400).
+    """
+
+    def prepare(self) -> None:
+        self.body = bytearray()
+        limit = self.settings["max_body_size"]
+        length = self.request.headers.get("Content-Length", "")
+        # A malformed Content-Length is left to the server, which answers 400.
+        if length.isdigit() and int(length) > limit:
+            # Tornado closes the connection once this answer is sent, without reading the rest
+            # of the body. Lifting the connection's limit keeps it from also sending its own 400.
+            self.request.connection.set_max_body_size(int(length))
+            raise ApiError(413, f"the body must be at most {limit} bytes")
+        self.request.connection.set_max_body_size(limit)
+
+    def data_received(self, chunk: bytes) -> None:
+        self.body += chunk
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object; 415 or 400 with a clear message otherwise."""
+        content_type = self.request.headers.get("Content-Type", "")
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            raise ApiError(415, "send the body as application/json")
+        try:
+            data = json.loads(self.body)
+        except ValueError as error:  # UnicodeDecodeError is a ValueError too
+            raise ApiError(400, f"the body is not valid JSON: {error}") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "the body must be a JSON object")
+        return data
+
+
+def header_bytes(headers: HTTPHeaders) -> int:
+    """The size of the header fields as sent, ``Name: value`` and CRLF for each."""
+    return sum(len(name) + len(value) + 4 for name, value in headers.get_all())
+
+
+def oversized_status(request: HTTPServerRequest) -> int | None:
+    """414 or 431 when ``request`` is over the application's limits, else None."""
+    # Tornado decodes the request line and headers as Latin-1: one character per byte.
+    if len(request.uri or "") > MAX_TARGET_BYTES:
+        return 414
+    if header_bytes(request.headers) > MAX_HEADER_BYTES:
+        return 431
+    return None
+
+
+class OversizedRequestHandler(JsonHandler):
+    """Answers a request over the size limits (routed here by ``Application.find_handler``)."""
+
+    MESSAGES = {
+        414: f"the request target must be at most {MAX_TARGET_BYTES} bytes",
+        431: f"the request header fields must be at most {MAX_HEADER_BYTES} bytes in all",
+    }
+
+    def initialize(self, status: int) -> None:
+        self.status = status
+
+    def prepare(self) -> None:
+        raise ApiError(self.status, self.MESSAGES[self.status])
+
+    def check_xsrf_cookie(self) -> None:
+        """No side effects here: no token to check (as in tornado's own ErrorHandler)."""

@@ -9,7 +9,7 @@ from typing import Any
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..feed import FeedFullError, Message, MessageFeed
-from .base import ApiError, JsonHandler
+from .base import ApiError, JsonBodyHandler, JsonHandler
 
 MAX_TEXT_LENGTH = 1000
 RETRY_AFTER_SECONDS = "5"
@@ -56,7 +56,7 @@ class FeedStatsHandler(JsonHandler):
         )
 
 
-class MessagesHandler(JsonHandler):
+class MessagesHandler(JsonBodyHandler):
     def initialize(self, feed: MessageFeed) -> None:
         self.feed = feed
 

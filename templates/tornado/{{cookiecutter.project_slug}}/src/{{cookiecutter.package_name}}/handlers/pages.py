@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from tornado.web import RequestHandler
-
 from .. import DESCRIPTION, PROJECT_NAME
-from .base import ApiError, JsonHandler
+from .base import ApiError, BaseHandler, JsonHandler
 
 
-class IndexHandler(RequestHandler):
+class IndexHandler(BaseHandler):
     def get(self) -> None:
         # Tornado templates autoescape expressions by default.
         self.render("index.html", project_name=PROJECT_NAME, description=DESCRIPTION)
+
+    def head(self) -> None:
+        # Tornado answers HEAD with the headers of GET (Content-Length included), without a body.
+        self.get()
 
 
 class HealthHandler(JsonHandler):
     def get(self) -> None:
         self.finish({"status": "ok"})
+
+    def head(self) -> None:
+        self.get()
 
 
 class NotFoundHandler(JsonHandler):

@@ -81,6 +81,8 @@ def test_debug_mode_shows_the_traceback(app: bottle.Bottle) -> None:
         ("GET", "/static/style.css", 200),
         ("GET", "/no/such/page", 404),
         ("POST", "/contact", 403),
+        ("POST", "/api/contact", 415),
+        ("GET", "/%FF", 400),
     ],
 )
 def test_security_headers_on_every_response(
@@ -112,3 +114,18 @@ def test_templates_escape_what_they_show(client: TestApp) -> None:
     response = client.get("/<script>", status=404)
     assert "<script>" not in response.text
     assert "&lt;script&gt;" in response.text
+
+
+@pytest.mark.parametrize(
+    "url", ["/%FF%FE/x", "/static/style%FF.css", "/health?x=%E9", "/uploads?q=caf%C3"]
+)
+def test_a_url_that_is_not_utf8_is_a_400(client: TestApp, url: str) -> None:
+    """Bottle alone would drop the bad bytes ('/static/style%FF.css' would serve style.css)."""
+    response = client.get(url, status=400)
+    assert "The URL is not valid UTF-8." in response.text
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_utf8_urls_are_fine(client: TestApp) -> None:
+    client.get("/health?caf%C3%A9=%E2%9C%93+ok", status=200)
+    client.get("/caf%C3%A9", status=404)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import runpy
 import signal
 import sys
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,9 @@ def test_production_serves_with_the_configured_adapter(
         "port": 8765,
         "debug": False,
         "reloader": False,
+        # waitress itself answers oversized requests: 431 for headers, 413 for bodies.
+        "max_request_header_size": app_module.MAX_HEADER_BYTES,
+        "max_request_body_size": 1024 * 1024,
     }
     # Both become the KeyboardInterrupt that every adapter already stops on.
     assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler
@@ -221,3 +225,59 @@ def test_a_relative_upload_dir_is_made_absolute(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert make_app(UPLOAD_DIR="files").config["app.upload_dir"] == tmp_path.resolve() / "files"
+
+
+def test_gunicorn_keeps_its_own_smaller_limits(
+    fake_run: FakeRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "require_server", lambda name: name)
+    configure(monkeypatch, ENV="production", SECRET_KEY="s", SERVER="gunicorn")
+    main()
+    [(_, options)] = fake_run.calls
+    assert options["server"] == "gunicorn"
+    assert "max_request_header_size" not in options
+
+
+class FakeCherootServer:
+    """Stands in for cheroot.wsgi.Server: records how it was built, set up and run."""
+
+    instances: list[FakeCherootServer] = []
+
+    def __init__(self, bind_addr: tuple[str, int], wsgi_app: Any, **options: Any) -> None:
+        self.bind_addr, self.wsgi_app, self.options = bind_addr, wsgi_app, options
+        self.max_request_header_size = self.max_request_body_size = 0  # cheroot's defaults
+        self.events: list[str] = []
+        FakeCherootServer.instances.append(self)
+
+    def start(self) -> None:
+        self.events.append("start")
+        raise KeyboardInterrupt  # what SIGTERM becomes
+
+    def stop(self) -> None:
+        self.events.append("stop")
+
+
+def test_cheroot_gets_the_limits_bottles_adapter_cannot_pass(
+    fake_run: FakeRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, ENV="production", SECRET_KEY="s", SERVER="cheroot", PORT="8766")
+    monkeypatch.setattr(app_module, "require_server", lambda name: name)
+    main()
+    [(app, options)] = fake_run.calls
+    # What bottle.run() does with an adapter class and the options that are not its own.
+    run_options = ("server", "debug", "reloader")
+    adapter = options["server"](**{k: v for k, v in options.items() if k not in run_options})
+    assert isinstance(adapter, app_module.CherootServer)
+
+    cheroot = types.ModuleType("cheroot")
+    cheroot.wsgi = types.SimpleNamespace(Server=FakeCherootServer)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "cheroot", cheroot)
+    FakeCherootServer.instances.clear()
+    with pytest.raises(KeyboardInterrupt):
+        adapter.run(app)
+    [server] = FakeCherootServer.instances
+    assert server.bind_addr == ("127.0.0.1", 8766) and server.wsgi_app is app
+    assert server.options == {}
+    assert server.max_request_header_size == app_module.MAX_HEADER_BYTES
+    assert server.max_request_body_size == 1024 * 1024
+    assert server.events == ["start", "stop"]

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import http.client
 import re
 import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,21 @@ def multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[by
     return body, f"multipart/form-data; boundary={boundary}"
 
 
+def oversized(port: int, head: str, body: bytes = b"") -> int:
+    """The status of a request the server refuses before reading it all.
+
+    The server answers and closes while the client may still be sending, which http.client
+    reports as a broken pipe: send it all, ignoring that, then read the answer.
+    """
+    request = f"{head}\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(request + body)
+        reply = http.client.HTTPResponse(sock)
+        reply.begin()
+        return reply.status
+
+
 def test_production_server_uploads_and_stops_on_sigterm(
     start: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -62,11 +80,12 @@ def test_production_server_uploads_and_stops_on_sigterm(
     assert download.headers["Content-Type"] == "text/csv; charset=UTF-8"
     assert download.body == b"a,b\n1,2\n"
 
+    # Waitress refuses oversized requests itself, before buffering them for the app.
     big, content_type = multipart({"csrf_token": token}, "big.txt", b"x" * 1_100_000)
-    refused = server.request(
-        "POST", "/uploads", big, {"Cookie": cookie, "Content-Type": content_type}
-    )
-    assert refused.status == 413
+    post = f"POST /uploads HTTP/1.1\r\nCookie: {cookie}\r\nContent-Type: {content_type}"
+    assert oversized(server.port, post, big) == 413
+    assert oversized(server.port, "GET /health HTTP/1.1\r\nX-Padding: " + "a" * 100_000) == 431
+    assert oversized(server.port, "GET /" + "a" * 100_000 + " HTTP/1.1") == 431
 
     missing = server.get("/no/such/page")
     assert missing.status == 404 and b"Traceback" not in missing.body

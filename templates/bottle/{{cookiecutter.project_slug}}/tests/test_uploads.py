@@ -171,3 +171,21 @@ def test_listing_hides_files_of_other_types(client: TestApp, upload_dir: Path) -
     (upload_dir / "folder.txt").mkdir()
     listing = client.get("/uploads", headers={"Accept": "application/json"}).json
     assert [item["name"] for item in listing["uploads"]] == ["a.txt"]
+
+
+def test_the_list_can_be_searched_by_name(client: TestApp, upload_dir: Path) -> None:
+    for name in ("Report-2024.csv", "notes.txt", "café.txt"):
+        upload(client, name)
+    names = stored(upload_dir)
+    assert len(names) == 3
+
+    def found(query: str) -> list[str]:
+        listing = client.get("/uploads", {"q": query}, headers={"Accept": "application/json"})
+        return [item["name"] for item in listing.json["uploads"]]
+
+    assert found("report") == ["Report-2024.csv"]
+    assert found(" .TXT ") == sorted(name for name in names if name.endswith(".txt"))
+    assert found("") == sorted(names)
+    page = client.get("/uploads", {"q": "<b>none"})
+    assert page.html.find(id="q")["value"] == "<b>none"
+    assert "No file name contains “&lt;b&gt;none”." in page.text

@@ -1,8 +1,8 @@
 """The whole web application: one ``Bottle()`` instance, its settings, routes and server.
 
-Route families: ``/contact`` (a validated, CSRF-protected form), ``/preferences`` (signed
-cookies), ``/uploads`` (file uploads and downloads) and ``/headers`` (request headers and content
-negotiation). Every response carries security headers.
+Route families: ``/contact`` (a validated, CSRF-protected form) and ``/api/contact`` (the same as a
+JSON API), ``/preferences`` (signed cookies), ``/uploads`` (file uploads and downloads) and
+``/headers`` (request headers and content negotiation). Every response carries security headers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import signal
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,13 @@ def setting(name: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+JSON_TYPE = "application/json"
+# Bottle reads JSON and url-encoded bodies into memory, only up to BaseRequest.MEMFILE_MAX (it
+# answers 413 above it); only multipart uploads are spooled to disk and may be larger.
+IN_MEMORY_BODY_BYTES = bottle.BaseRequest.MEMFILE_MAX
+# The request line and headers together; the production servers answer larger ones themselves
+# (waitress: 431) instead of handing them to the app. Waitress's own default is 256 KiB.
+MAX_HEADER_BYTES = 64 * 1024
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -220,7 +228,12 @@ def preferred_type(offered: Sequence[str]) -> str | None:
 
 
 def wants_json() -> bool:
-    return preferred_type(("text/html", "application/json")) == "application/json"
+    return preferred_type(("text/html", JSON_TYPE)) == JSON_TYPE
+
+
+def is_api() -> bool:
+    """``/api/`` routes speak JSON only, errors included, whatever the Accept header says."""
+    return request.path.startswith("/api/")
 
 
 def render(view: str, **values: Any) -> str:
@@ -238,8 +251,8 @@ def render_error(error: HTTPError) -> str | bytes:
     """Every error page: JSON or HTML by Accept; tracebacks only in Bottle's debug mode."""
     add_security_headers()  # Unhandled exceptions replace the response, headers included.
     response.set_header("Vary", "Accept")
-    if wants_json():
-        response.content_type = "application/json"
+    if is_api() or wants_json():
+        response.content_type = JSON_TYPE
         return json.dumps({"status": error.status_code, "error": str(error.body)})
     if bottle.DEBUG:
         return Bottle.default_error_handler(request.app, error)
@@ -307,15 +320,39 @@ class CSRFPlugin:
         return checked
 
 
+def body_limit() -> int:
+    """The largest body this request may send: uploads up to the setting, other bodies less."""
+    limit = setting("MAX_UPLOAD_BYTES")
+    if request.content_type.startswith("multipart/"):
+        return limit
+    return min(limit, IN_MEMORY_BODY_BYTES)
+
+
 def limit_request_body() -> None:
     """Refuse an oversized body before anything reads it: Bottle has no upload limit of its own."""
     if request.method in SAFE_METHODS:
         return
     if request.chunked:
         abort(411, "Send a Content-Length header.")
-    limit = setting("MAX_UPLOAD_BYTES")
+    limit = body_limit()
     if request.content_length > limit:
         abort(413, f"The request body is larger than the limit of {limit} bytes.")
+
+
+def require_utf8_url() -> None:
+    """A URL must be UTF-8 once percent-decoded.
+
+    Bottle drops the bytes of a path that are not UTF-8 (``/caf%E9`` would match ``/caf``) and
+    ``request.query.getunicode()`` turns an undecodable value into its default: both would hide
+    a client's mistake, so refuse it outright.
+    """
+    raw_path = request.environ["bottle.raw_path"]  # PATH_INFO before Bottle decoded it
+    raw_query = request.query_string.encode("latin-1")  # WSGI strings carry bytes as latin-1
+    try:
+        raw_path.encode("latin-1").decode("utf-8")
+        urllib.parse.unquote_to_bytes(raw_query).decode("utf-8")
+    except UnicodeError:
+        abort(400, "The URL is not valid UTF-8.")
 
 
 def current_theme() -> str:
@@ -377,6 +414,37 @@ def contact_sent() -> str:
     return render("contact_sent", title="Message sent")
 
 
+# JSON API -------------------------------------------------------------------------------------
+
+
+def json_body() -> Any:
+    """The parsed JSON body: 415 unless it is declared as JSON; 400 (Bottle) if it is not JSON."""
+    if request.content_type.split(";")[0].strip() != JSON_TYPE:
+        abort(415, f"Send the body as {JSON_TYPE}.")
+    return request.json
+
+
+def api_contact() -> dict[str, Any]:
+    """``/contact`` for API clients. No CSRF token: browsers cannot send a cross-site request
+    with ``Content-Type: application/json`` without a CORS preflight, which this app never
+    grants, and the route reads no cookie."""
+    data = json_body()
+    if not isinstance(data, dict):
+        abort(400, "Send a JSON object with the fields " + ", ".join(FIELD_LIMITS) + ".")
+    values = {field: data.get(field, "") for field in FIELD_LIMITS}
+    errors = {
+        field: "Must be a string." for field, value in values.items() if not isinstance(value, str)
+    }
+    if not errors:
+        errors = validate_contact({field: value.strip() for field, value in values.items()})
+    if errors:
+        response.status = 422
+        return {"status": 422, "errors": errors}
+    log.info("contact message from %s <%s>", values["name"].strip(), values["email"].strip())
+    response.status = 202
+    return {"status": "received"}
+
+
 # Cookies --------------------------------------------------------------------------------------
 
 
@@ -422,19 +490,25 @@ def allowed(filename: str) -> bool:
     return Path(filename).suffix.lower() in setting("UPLOAD_EXTENSIONS")
 
 
-def stored_uploads() -> list[dict[str, Any]]:
+def stored_uploads(search: str = "") -> list[dict[str, Any]]:
+    """The stored files, by name; only those whose name contains ``search`` (any case)."""
     folder = upload_dir()
     if not folder.is_dir():
         return []
-    files = sorted(path for path in folder.iterdir() if path.is_file() and allowed(path.name))
+    files = sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file() and allowed(path.name) and search.casefold() in path.name.casefold()
+    )
     return [{"name": p.name, "size": p.stat().st_size, "url": f"/uploads/{p.name}"} for p in files]
 
 
-def render_uploads(error: str = "") -> str:
+def render_uploads(error: str = "", search: str = "") -> str:
     return render(
         "uploads",
         title="Uploads",
-        uploads=stored_uploads(),
+        uploads=stored_uploads(search),
+        search=search,
         extensions=sorted(setting("UPLOAD_EXTENSIONS")),
         max_bytes=setting("MAX_UPLOAD_BYTES"),
         error=error,
@@ -444,9 +518,10 @@ def render_uploads(error: str = "") -> str:
 
 def uploads() -> str | dict[str, Any]:
     response.set_header("Vary", "Accept")
+    search = request.query.getunicode("q", "").strip()  # UTF-8: require_utf8_url checked it
     if wants_json():
-        return {"uploads": stored_uploads()}
-    return render_uploads()
+        return {"uploads": stored_uploads(search)}
+    return render_uploads(search=search)
 
 
 def save_upload(upload: bottle.FileUpload, folder: Path) -> Path:
@@ -497,7 +572,7 @@ SHOWN_HEADERS = ("Accept", "Accept-Language", "User-Agent")
 
 def headers() -> str | dict[str, Any]:
     response.set_header("Vary", "Accept")
-    chosen = preferred_type(("text/html", "application/json"))
+    chosen = preferred_type(("text/html", JSON_TYPE))
     if chosen is None:
         abort(406, "This page is available as text/html or application/json.")
     languages = [tag for tag, q in quality_list(request.get_header("Accept-Language", "")) if q]
@@ -506,7 +581,7 @@ def headers() -> str | dict[str, Any]:
         "languages": languages,
         "headers": {name: request.get_header(name, "") for name in SHOWN_HEADERS},
     }
-    if chosen == "application/json":
+    if chosen == JSON_TYPE:
         return info
     return render("headers", title="Request headers", **info)
 
@@ -523,6 +598,7 @@ def create_app(
     app = Bottle()
     load_settings(app.config, environment or settings.current_environment(), overrides)
     app.install(CSRFPlugin())
+    app.add_hook("before_request", require_utf8_url)
     app.add_hook("before_request", limit_request_body)
     app.add_hook("after_request", add_security_headers)
     # One handler for every error status, instead of one app.error(code) per status.
@@ -534,6 +610,7 @@ def create_app(
     app.get("/contact", callback=contact_form)
     app.post("/contact", callback=contact_submit)
     app.get("/contact/sent", callback=contact_sent)
+    app.post("/api/contact", callback=api_contact, skip=[CSRFPlugin.name])
     app.get("/preferences", callback=preferences)
     app.post("/preferences", callback=preferences_submit)
     app.get("/uploads", callback=uploads)
@@ -541,6 +618,41 @@ def create_app(
     app.get("/uploads/<name>", callback=download)
     app.get("/headers", callback=headers)
     return app
+
+
+class CherootServer(bottle.ServerAdapter):
+    """Bottle's "cheroot" adapter, plus the request limits cheroot leaves off by default: they are
+    attributes of cheroot's server, which Bottle's own adapter creates and starts in one go."""
+
+    LIMITS = ("max_request_header_size", "max_request_body_size")
+
+    def run(self, handler: Callable[..., Any]) -> None:
+        from cheroot import wsgi
+
+        limits = {name: self.options.pop(name) for name in self.LIMITS if name in self.options}
+        server = wsgi.Server((self.host, self.port), handler, **self.options)
+        for name, value in limits.items():
+            setattr(server, name, value)
+        try:
+            server.start()
+        finally:
+            server.stop()
+
+
+# What bottle.run(server=...) gets for an adapter name: Bottle's own adapter unless listed here.
+ADAPTERS: dict[str, type[bottle.ServerAdapter]] = {"cheroot": CherootServer}
+
+
+def server_options(name: str, max_body_bytes: int) -> dict[str, Any]:
+    """Limits for the adapter, so the server refuses an oversized request itself (waitress: 431
+    or 413) before buffering it: waitress reads a whole body before it calls the app."""
+    if name in ("waitress", "cheroot"):
+        return {
+            "max_request_header_size": MAX_HEADER_BYTES,
+            "max_request_body_size": max_body_bytes,
+        }
+    # gunicorn's own limits are smaller still (4 KiB request line, 8 KiB per header line).
+    return {}
 
 
 def require_server(name: str) -> str:
@@ -578,9 +690,10 @@ def serve() -> None:
     )
     bottle.run(
         app,
-        server=server,
+        server=ADAPTERS.get(server, server),
         host=app.config[config_key("HOST")],
         port=app.config[config_key("PORT")],
         debug=development,
         reloader=development,
+        **server_options(server, app.config[config_key("MAX_UPLOAD_BYTES")]),
     )

@@ -8,6 +8,11 @@
   <input id="file" name="file" type="file" accept="{{','.join(extensions)}}" required>
   <button type="submit">Upload</button>
 </form>
+<form method="get" action="/uploads" role="search">
+  <label for="q">File name contains</label>
+  <input id="q" name="q" type="search" value="{{search}}">
+  <button type="submit">Search</button>
+</form>
 % if uploads:
 <table>
   <thead><tr><th>File</th><th>Size (bytes)</th></tr></thead>
@@ -17,6 +22,8 @@
   % end
   </tbody>
 </table>
+% elif search:
+<p id="no-match">No file name contains “{{search}}”.</p>
 % else:
 <p>Nothing uploaded yet.</p>
 % end

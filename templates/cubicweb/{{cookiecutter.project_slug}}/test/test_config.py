@@ -20,6 +20,8 @@ def test_development_layers_file_over_defaults():
     assert (loaded.host, loaded.port, loaded.threads) == ("127.0.0.1", 8000, 4)
     assert loaded.app_settings["cubicweb.debug"] == "true"
     assert loaded.admin_password == "admin"
+    assert not loaded.secure_cookies
+    assert (loaded.max_body_bytes, loaded.max_header_bytes) == (1024 * 1024, 64 * 1024)
     assert loaded.base_url == "http://127.0.0.1:8000/"
     assert loaded.instance_dir == settings.PROJECT_ROOT / "var" / "development"
 
@@ -36,8 +38,11 @@ def test_environment_variables_override_the_file(tmp_path):
             ADMIN_PASSWORD="pw",
             INSTANCE_DIR=str(tmp_path),
             BASE_URL="https://example.org/app",
+            SECURE_COOKIES="yes",
+            MAX_BODY_BYTES="2048",
         )
     )
+    assert loaded.secure_cookies and loaded.max_body_bytes == 2048
     assert not loaded.debug
     assert (loaded.host, loaded.port, loaded.threads) == ("0.0.0.0", 9001, 3)
     assert (loaded.log_level, loaded.secret_key, loaded.admin_password) == ("DEBUG", "s3cret", "pw")
@@ -69,6 +74,7 @@ def test_production_requires_an_explicit_admin_password():
     loaded = config.load_config(env(ENV="production", SECRET_KEY="s3cret", ADMIN_PASSWORD="pw"))
     assert loaded.admin_password == "pw"
     assert loaded.app_settings["cubicweb.debug"] == "false"
+    assert loaded.secure_cookies
 
 
 @pytest.mark.parametrize(
@@ -80,6 +86,9 @@ def test_production_requires_an_explicit_admin_password():
         ("THREADS", "0"),
         ("BASE_URL", "example.org"),
         ("HOST", "  "),
+        ("SECURE_COOKIES", "maybe"),
+        ("MAX_BODY_BYTES", "lots"),
+        ("MAX_BODY_BYTES", "10"),
     ],
 )
 def test_bad_values_name_the_variable(name, value):

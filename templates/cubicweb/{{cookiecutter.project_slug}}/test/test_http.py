@@ -13,7 +13,7 @@ from cubicweb.rdf import NAMESPACES
 from cubicweb_web.devtools.testlib import PyramidWebCWTC
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
-from {{ cookiecutter.package_name }} import PROJECT_NAME
+from {{ cookiecutter.package_name }} import PROJECT_NAME, api
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.wsgi import pyramid_settings
 
@@ -135,3 +135,101 @@ class RdfTC(PyramidWebCWTC):
             f"/article/{self.article_eid}", headers={"Accept": "application/ld+json"}
         )
         self.assertTrue(json.loads(response.body))
+
+
+class SecurityHeadersTC(PyramidWebCWTC):
+    """The security tween: headers on every response, refusal of undecodable or climbing URLs."""
+
+    settings = pyramid_settings(TESTING)
+
+    def test_html_pages_get_every_security_header(self):
+        response = self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
+        self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response.headers["X-Frame-Options"], "DENY")
+        self.assertEqual(response.headers["Referrer-Policy"], "strict-origin-when-cross-origin")
+        csp = response.headers["Content-Security-Policy"]
+        self.assertIn("frame-ancestors 'none'", csp)
+        self.assertIn("object-src 'none'", csp)
+
+    def test_json_and_error_responses_get_them_too(self):
+        for path, status in (("/health", 200), ("/no/such/page", 404), ("/api/search", 422)):
+            with self.subTest(path=path):
+                response = self.webapp.get(path, status=status)
+                self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+                self.assertEqual(response.headers["X-Frame-Options"], "DENY")
+        self.assertNotIn("Content-Security-Policy", self.webapp.get("/health").headers)
+
+    def test_url_that_is_not_utf8_is_400(self):
+        for path in ("/%FF%FE/x", "/api/search?text=%FF%FE", "/?vid=%C3"):
+            with self.subTest(path=path):
+                response = self.webapp.get(path, status=400)
+                self.assertIn("not valid UTF-8", response.text)
+                self.assertNotIn("Traceback", response.text)
+
+    def test_path_climbing_out_of_a_folder_is_400(self):
+        # WebTest resolves a literal "../" itself: test_server.py sends that one over a socket.
+        for path in ("/static/%2e%2e/%2e%2e/etc/passwd", "/data/%2e%2e/x", "/static/..%5c..%5cetc"):
+            with self.subTest(path=path):
+                response = self.webapp.get(path, status=400)
+                self.assertNotIn("root:", response.text)
+
+    def test_static_files_are_served(self):
+        response = self.webapp.get("/static/robots.txt", status=200)
+        self.assertIn("User-agent", response.text)
+        self.webapp.get("/static/....//....//etc/passwd", status=404)
+
+
+class SearchApiTC(PyramidWebCWTC):
+    """/api/search as an anonymous client: JSON in, JSON out, the repository's permissions."""
+
+    settings = pyramid_settings(TESTING)
+
+    def setup_database(self):
+        with self.admin_access.repo_cnx() as cnx:
+            published = cnx.create_entity("Article", title="Compilers", body="hello compilers")
+            cnx.create_entity("Article", title="Secret draft", body="hello drafts")
+            cnx.commit()
+            published.cw_adapt_to("IWorkflowable").fire_transition("publish")
+            cnx.commit()
+
+    def post(self, body, content_type="application/json", status=200):
+        return self.webapp.post(
+            "/api/search", params=body, content_type=content_type, status=status
+        )
+
+    def test_post_finds_published_articles_only(self):
+        response = self.post(json.dumps({"text": "hello"}).encode())
+        self.assertEqual(response.content_type, "application/json")
+        titles = [result["title"] for result in response.json["results"]]
+        self.assertEqual(titles, ["Compilers"])
+        self.assertEqual(response.json["results"][0]["type"], "Article")
+
+    def test_get_reads_the_query_parameter(self):
+        response = self.webapp.get("/api/search", params={"text": "compilers"}, status=200)
+        self.assertEqual([r["title"] for r in response.json["results"]], ["Compilers"])
+
+    def test_bad_bodies_get_a_json_4xx(self):
+        cases = [
+            (b'{"text": ', "application/json", 400, "not valid JSON"),
+            (b'{"text": "h\xffllo"}', "application/json", 400, "not valid UTF-8"),
+            (b'{"text": "hello"}', "text/plain", 415, "application/json"),
+            (b'["hello"]', "application/json", 422, "JSON object"),
+            (b'{"text": "  "}', "application/json", 422, "non-empty"),
+            (b'{"text": 3}', "application/json", 422, "non-empty"),
+            (json.dumps({"text": "x" * 201}).encode(), "application/json", 422, "exceed"),
+            (b'{"text": "\\ud800"}', "application/json", 400, "not valid Unicode"),
+        ]
+        for body, content_type, status, message in cases:
+            with self.subTest(body=body[:20], content_type=content_type):
+                response = self.post(body, content_type, status)
+                self.assertIn(message, response.json["error"])
+
+    def test_body_over_the_limit_is_413(self):
+        body = b"x" * (api.DEFAULT_MAX_BODY_BYTES + 1)
+        response = self.post(body, status=413)
+        self.assertIn("may not exceed", response.json["error"])
+
+    def test_other_methods_are_405(self):
+        response = self.webapp.delete("/api/search", status=405)
+        self.assertEqual(response.headers["Allow"], "GET, HEAD, POST")
+        self.assertIn("DELETE", response.json["error"])

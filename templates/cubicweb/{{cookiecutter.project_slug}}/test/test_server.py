@@ -4,6 +4,7 @@
 
 import contextlib
 import html
+import http.client
 import json
 import os
 import signal
@@ -27,6 +28,18 @@ def fetch(url: str, accept: str = "text/html") -> tuple[int, str, str]:
         return error.code, error.headers["Content-Type"], error.read().decode()
 
 
+def raw(port: int, method: str, path: str, body: bytes = b"", **headers: str):
+    """Status, headers and Set-Cookie lines of one request, sent as given."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        reply = connection.getresponse()
+        reply.read()
+        return reply.status, reply.headers, reply.headers.get_all("Set-Cookie") or []
+    finally:
+        connection.close()
+
+
 def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tmp_path, free_port):
     port = free_port
     for name, value in {
@@ -34,6 +47,8 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
         "PORT": str(port),
         "INSTANCE_DIR": str(tmp_path),
         "ADMIN_PASSWORD": "first-run-password",
+        "SECURE_COOKIES": "yes",
+        "MAX_BODY_BYTES": "4096",
     }.items():
         monkeypatch.setenv(settings.env_var(name), value)
     base = f"http://127.0.0.1:{port}"
@@ -48,6 +63,13 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
                 time.sleep(0.2)
             responses["index"] = fetch(f"{base}/")
             responses["missing"] = fetch(f"{base}/no/such/page")
+            responses["cookies"] = raw(port, "GET", "/")
+            # waitress itself refuses these, before the application sees them.
+            responses["too_large"] = raw(
+                port, "POST", "/api/search", b"x" * 5000, **{"Content-Type": "application/json"}
+            )
+            responses["long_header"] = raw(port, "GET", "/health", **{"X-Padding": "a" * 70_000})
+            responses["climbing"] = raw(port, "GET", "/static/../../../etc/passwd")
         finally:
             os.kill(os.getpid(), signal.SIGTERM)
 
@@ -63,6 +85,17 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
     assert html.escape(PROJECT_NAME, quote=False) in body
     status, _, body = responses["missing"]
     assert status == 404 and "Traceback" not in body
+
+    status, _, cookies = responses["cookies"]
+    assert status == 200 and {c.split("=")[0] for c in cookies} >= {"session", "csrf_token"}
+    for cookie in cookies:
+        flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+        assert {"secure", "samesite"} <= flags, cookie
+        # cubicweb-web's JavaScript reads the CSRF cookie; every other one is HttpOnly.
+        assert "httponly" in flags or cookie.startswith("csrf_token="), cookie
+    assert responses["too_large"][0] == 413
+    assert responses["long_header"][0] == 431
+    assert responses["climbing"][0] == 400
 
     created = load_config()
     assert instance.exists(created)

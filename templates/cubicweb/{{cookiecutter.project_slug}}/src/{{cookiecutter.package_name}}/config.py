@@ -41,6 +41,11 @@ class AppConfig:
     threads: int
     base_url: str
     ini_file: Path
+    # Cookies only sent over HTTPS (production sits behind TLS).
+    secure_cookies: bool = False
+    # waitress answers 413 to a larger body and 431 to a larger request line + headers.
+    max_body_bytes: int = 1024 * 1024
+    max_header_bytes: int = 64 * 1024
     app_settings: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -77,6 +82,24 @@ def check_threads(value: object) -> int:
             f"{settings.env_var('THREADS')} must be a positive integer, not {value!r}"
         )
     return threads
+
+
+def check_size(name: str, value: object) -> int:
+    try:
+        size = int(str(value))
+    except ValueError:
+        size = 0
+    if size < 1024:
+        raise ConfigError(f"{name} must be a number of bytes of at least 1024, not {value!r}")
+    return size
+
+
+def check_bool(name: str, value: str) -> bool:
+    choices = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+    try:
+        return choices[value.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{name} must be yes or no, not {value!r}") from None
 
 
 def check_base_url(value: str, host: str, port: int) -> str:
@@ -137,4 +160,16 @@ def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
         base_url=check_base_url(from_env("BASE_URL") or own.get("base_url") or "", host, port),
         ini_file=path,
         app_settings=app_settings,
+        secure_cookies=check_bool(
+            settings.env_var("SECURE_COOKIES"),
+            from_env("SECURE_COOKIES") or own.get("secure_cookies", "no"),
+        ),
+        max_body_bytes=check_size(
+            settings.env_var("MAX_BODY_BYTES"),
+            from_env("MAX_BODY_BYTES") or server.get("max_request_body_size", 1024 * 1024),
+        ),
+        max_header_bytes=check_size(
+            f"max_request_header_size in {path.name}",
+            server.get("max_request_header_size", 64 * 1024),
+        ),
     )

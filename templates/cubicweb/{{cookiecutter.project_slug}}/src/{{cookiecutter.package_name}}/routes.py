@@ -1,4 +1,5 @@
-"""Pyramid routes this application adds to CubicWeb's: a health check and the OWL ontology.
+"""Pyramid routes this application adds to CubicWeb's: a health check, the OWL ontology, the
+JSON search API (``api.py``), the application's static files, and the security tween.
 
 Included through ``cubicweb.includes`` in ``config/*.ini``. Entities themselves are served by
 CubicWeb: HTML by the ``cubicweb-web`` cube, RDF by ``cubicweb.pyramid.rest_api``.
@@ -60,3 +61,7 @@ def includeme(config: Configurator) -> None:
     config.add_view(health, route_name="health", request_method="GET", renderer="json")
     config.add_route("ontology", "/ontology")
     config.add_view(ontology, route_name="ontology", request_method="GET")
+    config.include(".api")
+    config.include(".security")
+    # The application's own files; CubicWeb's /data/ URLs redirect to a versioned path instead.
+    config.add_static_view("static", "{{ cookiecutter.package_name }}:static", cache_max_age=3600)

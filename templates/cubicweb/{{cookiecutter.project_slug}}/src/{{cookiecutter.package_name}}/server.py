@@ -26,6 +26,8 @@ def serve(app: Router, config: AppConfig) -> None:
         host=config.host,
         port=config.port,
         threads=config.threads,
+        max_request_body_size=config.max_body_bytes,
+        max_request_header_size=config.max_header_bytes,
         clear_untrusted_proxy_headers=True,
     )
     previous_handler = signal.signal(signal.SIGTERM, _stop)

@@ -6,11 +6,15 @@ import hashlib
 import hmac
 import logging
 import os
+from urllib.parse import urlparse
 
 from cubicweb.cwconfig import CubicWebConfiguration
+from cubicweb.pyramid.csrf import CWCookieCSRFStoragePolicy
+from cubicweb.pyramid.session import CWSessionFactory
 from pyramid.config import Configurator
 from pyramid.router import Router
 
+from .api import MAX_BODY_SETTING
 from .config import AppConfig
 from .instance import cubicweb_environ
 
@@ -32,7 +36,29 @@ def pyramid_settings(config: AppConfig) -> dict[str, str]:
     for name in SECRET_SETTINGS:
         settings[name] = derive_secret(config.secret_key, name)
     settings["cubicweb.debug"] = str(config.debug).lower()
+    settings[MAX_BODY_SETTING] = str(config.max_body_bytes)
+    secure = "yes" if config.secure_cookies else "no"
+    settings["cubicweb.auth.authtkt.session.secure"] = secure
+    settings["cubicweb.auth.authtkt.persistent.secure"] = secure
     return settings
+
+
+def secure_cookie_policies(pyramid_config: Configurator, config: AppConfig) -> None:
+    """CubicWeb's session and CSRF cookies, with the Secure flag when configured.
+
+    CubicWeb builds both without it; called at the top level, after ``cubicweb.pyramid`` is
+    included, these settings win over the ones it made in its own includeme.
+    """
+    settings = pyramid_config.registry.settings
+    session_factory = CWSessionFactory(
+        settings["cubicweb.session.secret"], secure=config.secure_cookies, httponly=True
+    )
+    pyramid_config.set_session_factory(session_factory)
+    # Not HttpOnly: cubicweb-web's JavaScript reads this cookie to send X-CSRF-Token with AJAX.
+    csrf_policy = CWCookieCSRFStoragePolicy(
+        path=urlparse(config.base_url).path, secure=config.secure_cookies, samesite="Strict"
+    )
+    pyramid_config.set_csrf_storage_policy(csrf_policy)
 
 
 def create_app(config: AppConfig) -> Router:
@@ -48,6 +74,7 @@ def create_app(config: AppConfig) -> Router:
     pyramid_config = Configurator(settings=pyramid_settings(config))
     pyramid_config.registry["cubicweb.config"] = cwconfig
     pyramid_config.include("cubicweb.pyramid")
+    secure_cookie_policies(pyramid_config, config)
     app = pyramid_config.make_wsgi_app()
     # CubicWeb sets up logging when the repository starts (DEBUG in debug mode): apply ours.
     logging.getLogger().setLevel(config.log_level)

@@ -48,6 +48,8 @@ def test_production_has_neither_and_keeps_logging_to_the_screen() -> None:
     # Set in production.conf, it wins over CherryPy's production environment (log.screen False).
     assert cherrypy.config["log.screen"] is True
     assert cherrypy.config["admin.socket_port"] == 0
+    # CherryPy's listen backlog of 5 drops handshakes when dozens of clients connect at once.
+    assert cherrypy.config["server.socket_queue_size"] == 1024
 
 
 def test_testing_uses_cherrypys_test_suite_environment() -> None:

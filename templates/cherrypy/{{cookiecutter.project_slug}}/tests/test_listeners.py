@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import ssl
+import struct
+import sys
 import tempfile
 from pathlib import Path
 from typing import ClassVar
 
 import cherrypy
+import pytest
 import trustme
 
 from {{ cookiecutter.package_name }}.listeners import Listener
 
 from .support import SiteCase, free_port, request
+
+
+def listen_backlog(sock: socket.socket) -> int:
+    """The backlog the kernel gave a listening socket: ``tcpi_sacked`` of Linux's TCP_INFO."""
+    # struct tcp_info: 8 one-byte fields, then u32 rto, ato, snd_mss, rcv_mss, unacked, sacked.
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 32)
+    return struct.unpack_from("I", info, 28)[0]
+
+
+def somaxconn() -> int:
+    return int(Path("/proc/sys/net/core/somaxconn").read_text())
 
 
 class TestListeners(SiteCase):
@@ -56,6 +71,15 @@ class TestListeners(SiteCase):
             assert listener.max_request_body_size == cherrypy.server.max_request_body_size
             assert listener.max_request_header_size == cherrypy.server.max_request_header_size
         assert cherrypy.server.max_request_body_size == 1048576
+
+    @pytest.mark.skipif(sys.platform != "linux", reason="reads the backlog with Linux TCP_INFO")
+    def test_every_listen_socket_has_the_configured_backlog(self) -> None:
+        # CherryPy's default backlog of 5 drops handshakes when dozens of clients connect at
+        # once; check the kernel got server.socket_queue_size, not just cherrypy.config.
+        servers = [cherrypy.server, *self.built.listeners]
+        for server in servers:
+            assert server.socket_queue_size == 1024
+            assert listen_backlog(server.httpserver.socket) == min(1024, somaxconn())
 
     def test_main_listener_serves_the_site(self) -> None:
         self.getPage("/health")

@@ -48,6 +48,8 @@ def make_listener(name: str, wsgi_app: WSGIApp | None, **attributes: Any) -> Lis
     # The same request size limits as the main server (``server.max_request_*`` in config).
     listener.max_request_body_size = cherrypy.server.max_request_body_size
     listener.max_request_header_size = cherrypy.server.max_request_header_size
+    # And its listen backlog (``server.socket_queue_size``): the HTTPS one takes the same bursts.
+    listener.socket_queue_size = cherrypy.server.socket_queue_size
     for attribute, value in attributes.items():
         setattr(listener, attribute, value)
     listener.subscribe()

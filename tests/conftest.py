@@ -7,11 +7,21 @@ installed twice in one run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.harness import FRAMEWORKS, PROJECT_NAME, PROJECT_SLUG, ProjectEnv, create_project_env
+from tests.harness import (
+    FRAMEWORKS,
+    PROJECT_NAME,
+    PROJECT_SLUG,
+    ProjectEnv,
+    Server,
+    create_project_env,
+    production_settings,
+    running_server,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,3 +56,13 @@ def project_env(
     """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
     venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
     return create_project_env(baked_project, venv_dir, framework)
+
+
+@pytest.fixture(scope="session")
+def production_server(
+    project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The project's console script in production mode, shared by the contract and robustness tests."""
+    log = tmp_path_factory.mktemp(f"log-{project_env.framework}") / "production.log"
+    with running_server(project_env, log, **production_settings(project_env.framework)) as server:
+        yield server

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    set_cookies: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -120,13 +121,43 @@ class Response:
         return json.loads(self.body)
 
 
+def raw_request(port: int, request: bytes, timeout: float = 10.0, head: bool = False) -> Response:
+    """Send bytes exactly as given (bad paths, huge headers...) and parse the reply."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        # A server may answer (e.g. 413) and close before reading a large request: keep its reply.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(request)
+        reply = http.client.HTTPResponse(sock, method="HEAD" if head else None)
+        reply.begin()
+        headers = {name.lower(): value for name, value in reply.getheaders()}
+        set_cookies = reply.msg.get_all("Set-Cookie") or []
+        return Response(reply.status, headers, reply.read(), set_cookies)
+
+
+def build_request(
+    method: str,
+    target: bytes | str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    """An HTTP/1.1 request with ``Connection: close``; ``target`` may hold any bytes."""
+    raw_target = target.encode("latin-1") if isinstance(target, str) else target
+    lines = [method.encode("ascii") + b" " + raw_target + b" HTTP/1.1", b"Host: 127.0.0.1"]
+    all_headers = {"Connection": "close", **(headers or {})}
+    if body or method in {"POST", "PUT", "PATCH"}:
+        all_headers.setdefault("Content-Length", str(len(body)))
+    lines += [f"{name}: {value}".encode("latin-1") for name, value in all_headers.items()]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
 def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path, headers={"Accept": "text/html,application/json;q=0.9"})
         reply = connection.getresponse()
         headers = {name.lower(): value for name, value in reply.getheaders()}
-        return Response(reply.status, headers, reply.read())
+        cookies = reply.msg.get_all("Set-Cookie") or []
+        return Response(reply.status, headers, reply.read(), cookies)
     finally:
         connection.close()
 

@@ -10,10 +10,7 @@ import html
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.harness import (
     ENV_PREFIX,
@@ -42,15 +39,6 @@ def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
     assert " passed" in output and " failed" not in output, output
-
-
-@pytest.fixture(scope="session")
-def production_server(
-    project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp(f"log-{project_env.framework}") / "production.log"
-    with running_server(project_env, log, **production_settings(project_env.framework)) as server:
-        yield server
 
 
 def test_health_is_json_ok(production_server: Server) -> None:

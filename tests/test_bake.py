@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -105,3 +106,18 @@ def test_dockerfile_runs_production_as_non_root(baked_project: Path) -> None:
     assert user_lines and user_lines[-1] not in {"USER root", "USER 0"}
     assert "CAFE_UNICODE_ENV=production" in dockerfile
     assert dockerfile.rstrip().endswith('CMD ["cafe-unicode"]')
+
+
+def test_generated_secret_is_never_committed(baked_project: Path, tmp_path: Path) -> None:
+    """`git add -A` in a fresh repository leaves the secret out, and no tracked file contains it."""
+    project = tmp_path / "project"
+    shutil.copytree(baked_project, project)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    staged = subprocess.run(
+        ["git", "ls-files"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert ".secret_key" not in staged
+    secret = (project / ".secret_key").read_text("utf-8").strip()
+    for name in staged:
+        assert secret not in (project / name).read_text("utf-8", errors="ignore"), name

@@ -8,14 +8,18 @@ from {{ cookiecutter.package_name }}.cli import show_config
 
 
 def test_show_config_masks_the_secrets(make_app) -> None:
-    app = make_app("production", SECRET_KEY_FALLBACKS=["old-secret"])
+    app = make_app(
+        "production", SECRET_KEY_FALLBACKS=["old-secret"], WTF_CSRF_SECRET_KEY="csrf-secret"
+    )
     result = app.test_cli_runner().invoke(args=["show-config"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
     assert shown["SECRET_KEY"] == "********"
     assert shown["SECRET_KEY_FALLBACKS"] == ["********"]
+    assert shown["WTF_CSRF_SECRET_KEY"] == "********"
     assert app.config["SECRET_KEY"] not in result.output
     assert "old-secret" not in result.output
+    assert "csrf-secret" not in result.output
     assert shown["ENV"] == "production"
     assert shown["WORKERS"] == 2
     assert shown["GUNICORN"]["GRACEFUL_TIMEOUT"] == 3

@@ -80,6 +80,13 @@ def test_secret_key_fallbacks_from_json_list(make_app, monkeypatch) -> None:
     assert make_app("production").config["SECRET_KEY_FALLBACKS"] == ["old-1", "old-2"]
 
 
+@pytest.mark.parametrize(("value", "expected"), [("7200", 7200), ("null", None)])
+def test_csrf_time_limit_from_env(make_app, monkeypatch, value: str, expected) -> None:
+    # null: a form's token stays valid for as long as the session.
+    monkeypatch.setenv(f"{PREFIX}WTF_CSRF_TIME_LIMIT", value)
+    assert make_app().config["WTF_CSRF_TIME_LIMIT"] == expected
+
+
 def test_fallbacks_list_is_not_shared_between_apps(make_app) -> None:
     make_app("testing").config["SECRET_KEY_FALLBACKS"].append("leaked")
     assert make_app("testing").config["SECRET_KEY_FALLBACKS"] == []
@@ -106,6 +113,7 @@ def test_development_falls_back_to_the_secret_file(tmp_path: Path, monkeypatch) 
         ("WORKERS", "0"),
         ("MAX_CONTENT_LENGTH", "true"),
         ("NOTES_LIMIT", "many"),
+        ("WTF_CSRF_TIME_LIMIT", "0"),
         ("SECRET_KEY_FALLBACKS", "old-secret"),
         ("CONTENT_SECURITY_POLICY", "42"),
         ("PORT__X", "1"),

@@ -49,8 +49,8 @@ def test_templates_autoescape(client) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_unicode_form_data_comes_back_in_a_flash_message(client) -> None:
-    response = client.post("/greet", data={"name": f"  {UNICODE_TEXT}  "})
+def test_unicode_form_data_comes_back_in_a_flash_message(client, csrf_token) -> None:
+    response = client.post("/greet", data={"name": f"  {UNICODE_TEXT}  ", "csrf_token": csrf_token})
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
     page = client.get("/").get_data(as_text=True)
@@ -59,15 +59,15 @@ def test_unicode_form_data_comes_back_in_a_flash_message(client) -> None:
     assert "Hello," not in client.get("/").get_data(as_text=True)
 
 
-def test_form_input_is_escaped_in_the_flash_message(client) -> None:
-    client.post("/greet", data={"name": "<b>bold</b>"})
+def test_form_input_is_escaped_in_the_flash_message(client, csrf_token) -> None:
+    client.post("/greet", data={"name": "<b>bold</b>", "csrf_token": csrf_token})
     page = client.get("/").get_data(as_text=True)
     assert "Hello, &lt;b&gt;bold&lt;/b&gt;!" in page
 
 
-def test_empty_or_long_name_is_a_400_with_the_form_again(client) -> None:
+def test_empty_or_long_name_is_a_400_with_the_form_again(client, csrf_token) -> None:
     for name in ("", "   ", "x" * 101):
-        response = client.post("/greet", data={"name": name})
+        response = client.post("/greet", data={"name": name, "csrf_token": csrf_token})
         assert response.status_code == 400
         page = response.get_data(as_text=True)
         assert "Please enter a name of 1 to 100 characters." in page

@@ -50,6 +50,12 @@ def test_production_server_over_http_then_sigterm(production_server: Any) -> Non
     assert created.status == 201
     assert created.json()["text"] == UNICODE_TEXT
 
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    forged = server.request("POST", "/greet", b"name=Ada", form)
+    assert forged.status == 400
+    assert "The CSRF token is missing." in forged.text
+    assert b"Traceback" not in forged.body
+
     missing = server.get("/no/such/page")
     assert missing.status == 404
     assert b"Traceback" not in missing.body

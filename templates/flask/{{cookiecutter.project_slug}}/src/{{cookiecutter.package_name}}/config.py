@@ -23,7 +23,7 @@ from . import settings
 
 ENVIRONMENTS_FOLDER = "environments"
 # Config keys whose values are never shown (see the `flask show-config` command).
-SECRET_KEYS = frozenset({"SECRET_KEY", "SECRET_KEY_FALLBACKS"})
+SECRET_KEYS = frozenset({"SECRET_KEY", "SECRET_KEY_FALLBACKS", "WTF_CSRF_SECRET_KEY"})
 
 
 class DefaultConfig:
@@ -47,6 +47,8 @@ class DefaultConfig:
         "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
         "frame-ancestors 'none'"
     )
+    # Seconds a form's CSRF token stays valid (Flask-WTF); None: as long as the session.
+    WTF_CSRF_TIME_LIMIT: int | None = 3600
     # Production server (gunicorn) worker processes.
     WORKERS: int = 1
     # The JSON API keeps notes in memory: cap them so that clients cannot exhaust it.
@@ -88,6 +90,10 @@ def check_config(config: Config) -> None:
     config["WORKERS"] = positive_int(config["WORKERS"], "WORKERS")
     config["MAX_CONTENT_LENGTH"] = positive_int(config["MAX_CONTENT_LENGTH"], "MAX_CONTENT_LENGTH")
     config["NOTES_LIMIT"] = positive_int(config["NOTES_LIMIT"], "NOTES_LIMIT")
+    if config["WTF_CSRF_TIME_LIMIT"] is not None:
+        config["WTF_CSRF_TIME_LIMIT"] = positive_int(
+            config["WTF_CSRF_TIME_LIMIT"], "WTF_CSRF_TIME_LIMIT"
+        )
     policy = config["CONTENT_SECURITY_POLICY"]
     if not isinstance(policy, str) or not policy.strip():
         raise settings.ConfigError(

@@ -3,6 +3,9 @@
 - ``before_request``: a path or query string that is not valid UTF-8 is refused with 400.
   Werkzeug decodes both leniently (bad bytes become U+FFFD), so a view would otherwise see
   text the client never sent.
+- CSRF: Flask-WTF's ``CSRFProtect`` refuses a POST/PUT/PATCH/DELETE without a valid token with
+  ``CSRFError``, a 400 that ``errors.py`` renders like any other. Forms send the token in a
+  hidden ``csrf_token`` field (templates/index.html); scripts in an ``X-CSRFToken`` header.
 - ``after_request``: security headers on every response, error pages and static files included.
   Headers a view sets itself are kept, so one view can loosen its own Content-Security-Policy.
 """
@@ -12,8 +15,12 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, current_app, request
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
+
+# One extension object for every app; blueprints opt out with ``csrf.exempt(bp)`` (see api.py).
+csrf = CSRFProtect()
 
 # CONTENT_SECURITY_POLICY (config) is added to these.
 SECURITY_HEADERS = {
@@ -53,4 +60,5 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_invalid_utf8)
+    csrf.init_app(app)
     app.after_request(add_security_headers)

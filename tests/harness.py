@@ -53,6 +53,19 @@ def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | Non
     return output
 
 
+def assert_ruff_clean(project: Path) -> None:
+    """``ruff check`` and ``ruff format --check`` pass with the project's own configuration."""
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "--quiet", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 def clean_environ(prefix: str) -> dict[str, str]:
     """This process's environment without any setting that would leak into a baked project."""
     drop = ("VIRTUAL_ENV", "PYTHONPATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG", "COV_CORE_DATAFILE")

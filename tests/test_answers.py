@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
 
-from tests.harness import FRAMEWORKS
-
-
-def assert_ruff_clean(project: Path) -> None:
-    for command in (["check"], ["format", "--check"]):
-        completed = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stdout + completed.stderr
-
+from tests.harness import FRAMEWORKS, assert_ruff_clean
 
 INVALID_ANSWERS = [
     ({"project_slug": "-starts-with-dash"}, "project_slug"),

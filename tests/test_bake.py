@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.harness import framework_info
+from tests.harness import assert_ruff_clean, framework_info
 
 # Cookiecutter syntax that survived rendering: ``{{ cookiecutter.x }}``, ``{% if cookiecutter %}``...
 LEFTOVER_COOKIECUTTER = re.compile(r"{{-?\s*cookiecutter|{%-?[^%]*cookiecutter|{#")
@@ -49,15 +49,7 @@ def test_python_compiles(baked_project: Path) -> None:
 
 
 def test_ruff_clean(baked_project: Path) -> None:
-    for command in (["check"], ["format", "--check"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
-            cwd=baked_project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    assert_ruff_clean(baked_project)
 
 
 def test_pyproject_valid(baked_project: Path, framework: str) -> None:

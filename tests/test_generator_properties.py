@@ -13,8 +13,6 @@ import ast
 import json
 import os
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.harness import FRAMEWORKS, REPO_DIR
+from tests.harness import FRAMEWORKS, REPO_DIR, assert_ruff_clean
 
 settings.register_profile(
     "dev",
@@ -128,15 +126,7 @@ def assert_valid_and_faithful(project: Path, answers: dict[str, str]) -> None:
     assert MARKDOWN_ESCAPE.sub(r"\1", title) == "# " + answers["project_name"]
     assert answers["author_name"] in (project / "LICENSE").read_text("utf-8")
 
-    for command in (["check"], ["format", "--check"]):
-        completed = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "--no-cache", "--quiet", "."],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert_ruff_clean(project)
 
 
 @given(

@@ -1,0 +1,1 @@
+"""Benchmarks of the starters against the bare frameworks: ``python -m benchmarks``."""

@@ -1,0 +1,140 @@
+"""Bake a framework's project and install it: the timings of sections 1 and 2."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.frameworks import ENV_PREFIX, PROJECT_NAME, PROJECT_SLUG, REPO_DIR
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+def clean_environ(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without anything that would leak into a baked project."""
+    drop = ("VIRTUAL_ENV", "PYTHONPATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG", "COV_CORE_DATAFILE")
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith((ENV_PREFIX, "PYTEST_")) and key not in drop
+    }
+    environ.update(extra or {})
+    return environ
+
+
+def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> float:
+    """Run ``command``; return its wall-clock time in seconds; raise with its output if it fails."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=clean_environ() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr)[-4000:]
+        raise CommandFailed(f"{' '.join(command)} exited {result.returncode}:\n{output}")
+    return elapsed
+
+
+def bake_context(framework: str) -> dict[str, str]:
+    return {"framework": framework, "project_name": PROJECT_NAME}
+
+
+def cookiecutter_command() -> list[str]:
+    """The ``cookiecutter`` console script of this interpreter, or ``python -m cookiecutter``."""
+    script = Path(sys.executable).with_name("cookiecutter")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "cookiecutter"]
+
+
+def bake_cli(framework: str, output_dir: Path) -> float:
+    """The whole ``cookiecutter --no-input`` process, start-up included."""
+    answers = [f"{key}={value}" for key, value in bake_context(framework).items()]
+    command = [*cookiecutter_command(), "--no-input", "-f", "-o", str(output_dir), str(REPO_DIR)]
+    return run([*command, *answers], output_dir, 120)
+
+
+def bake_api(framework: str, output_dir: Path) -> float:
+    """``cookiecutter.main.cookiecutter`` in this process (imports already warm after run 1)."""
+    from cookiecutter.main import cookiecutter
+
+    started = time.perf_counter()
+    cookiecutter(
+        str(REPO_DIR),
+        no_input=True,
+        overwrite_if_exists=True,
+        output_dir=str(output_dir),
+        extra_context=bake_context(framework),
+    )
+    return time.perf_counter() - started
+
+
+def uv() -> str | None:
+    beside = Path(sys.executable).with_name("uv")
+    return str(beside) if beside.is_file() else shutil.which("uv")
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A baked project installed with ``pip install -e ".[dev]"`` in its own virtual env."""
+
+    framework: str
+    project_dir: Path
+    venv_dir: Path
+
+    @property
+    def python(self) -> Path:
+        return self.venv_dir / "bin" / "python"
+
+    @property
+    def console_script(self) -> Path:
+        return self.venv_dir / "bin" / PROJECT_SLUG
+
+
+def install(framework: str, project_dir: Path, venv_dir: Path) -> tuple[Installed, float]:
+    """Fresh venv + editable install with the dev extra (uv when available); return the time."""
+    tool = uv()
+    python = venv_dir / "bin" / "python"
+    if tool:
+        create = [tool, "venv", "--quiet", "--python", sys.executable, str(venv_dir)]
+        pip = [tool, "pip", "install", "--quiet", "--python", str(python)]
+    else:
+        create = [sys.executable, "-m", "venv", str(venv_dir)]
+        pip = [str(python), "-m", "pip", "install", "--quiet"]
+    seconds = run(create, project_dir, 120)
+    seconds += run([*pip, "-e", ".[dev]"], project_dir, 900)
+    return Installed(framework, project_dir, venv_dir), seconds
+
+
+def run_tests(project: Installed) -> float:
+    """The project's own test suite, as its README runs it."""
+    command = [str(project.python), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    environ = clean_environ({"PATH": f"{project.venv_dir / 'bin'}{os.pathsep}{os.environ['PATH']}"})
+    return run(command, project.project_dir, 900, environ)
+
+
+def time_to_green(framework: str) -> tuple[float, float]:
+    """A freshly baked project (not timed), a fresh venv: return (install, tests) seconds.
+
+    Each run bakes again so that nothing the tests leave behind (e.g. a test database) helps
+    the next run.
+    """
+    with tempfile.TemporaryDirectory(prefix=f"bench-green-{framework}-") as scratch:
+        root = Path(scratch)
+        bake_cli(framework, root)
+        project, install_seconds = install(framework, root / PROJECT_SLUG, root / "venv")
+        return install_seconds, run_tests(project)

@@ -1,0 +1,83 @@
+"""Smoke test of ``python -m benchmarks`` on a tiny setting, so the scripts keep working.
+
+It asserts that the pieces run and the report is complete, never a timing: these are
+benchmarks, not tests. The load generator is the pure-Python fallback, so wrk is not needed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run
+from benchmarks.load import parse_wrk
+from benchmarks.report import FrameworkResults, connections_section
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:8000/health
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     6.12ms    2.01ms  40.00ms   90.00%
+    Req/Sec     2.61k   200.00     3.00k    70.00%
+  Latency Distribution
+     50%  850.00us
+     75%    6.00ms
+     90%    8.00ms
+     99%    1.20s
+  52100 requests in 10.01s, 7.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:   5204.80
+Transfer/sec:    716.00KB
+"""
+
+
+def test_wrk_output_is_parsed_with_units_and_errors() -> None:
+    # wrk pads some values with a trailing space.
+    result = parse_wrk(WRK_OUTPUT.replace("1.20s", "1.20s "))
+    assert result.requests_per_second == pytest.approx(5204.8)
+    assert result.p50_ms == pytest.approx(0.85)
+    assert result.p99_ms == pytest.approx(1200.0)
+    assert result.requests == 52100
+    assert result.errors == 7
+
+
+def test_connections_goal_is_reported_as_not_met_when_a_run_holds_fewer() -> None:
+    report = {
+        "connections": 100,
+        "held": 90,
+        "failed_to_connect": 10,
+        "seconds_to_open": 0.5,
+        "server_rss_idle_mib": 30.0,
+        "server_rss_held_mib": 31.0,
+        "server_kib_per_connection": 11.4,
+        "health_p50_ms": 0.3,
+        "health_p99_ms": 2.0,
+    }
+    lines = connections_section([FrameworkResults("tornado", connections=[report])])
+    assert "Goal 100 held: NOT met in every run." in lines
+
+
+@pytest.mark.xdist_group("benchmarks")
+def test_tiny_run_writes_every_section_for_one_framework(tmp_path: Path) -> None:
+    output = tmp_path / "benchmarks.md"
+    arguments = ["--frameworks", "bottle", "--runs", "1", "--duration", "1", "--load", "python"]
+    arguments += ["--sections", "bake,runtime", "--output", str(output)]
+    assert run.main(arguments) == 0
+
+    markdown = output.read_text(encoding="utf-8")
+    for title in ("## 1. Bake time", "## 3. Runtime", "## 4. Memory"):
+        assert title in markdown
+    runtime_row = next(
+        line for line in markdown.splitlines() if line.startswith("| bottle | waitress")
+    )
+    cells = [cell.strip() for cell in runtime_row.strip("|").split("|")]
+    bare_rate, baked_rate = float(cells[2]), float(cells[5])
+    assert bare_rate > 0 and baked_rate > 0
+    assert re.fullmatch(r"\*\*\d+\.\d\d\*\*( ⚠)?", cells[8])
+    assert re.fullmatch(r"\d+ → \d+", cells[9]), "server CPU per request, bare → baked"
+    assert cells[10] == "0", "the servers answered every request with 2xx"
+    assert cells[11] == "0/0", "both servers stopped cleanly on SIGTERM"
+    assert "| bottle | bottle 0.13" in markdown

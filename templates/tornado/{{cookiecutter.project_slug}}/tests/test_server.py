@@ -178,3 +178,16 @@ def test_console_script_with_workers_stops_on_sigterm(start_server: Callable[...
     for worker in workers:
         stat = Path(f"/proc/{worker}/stat")
         assert not stat.parent.exists() or "Z" in stat.read_text()
+
+
+def test_console_script_logs_failed_requests_only_in_production(
+    start_server: Callable[..., Any],
+) -> None:
+    quiet = start_server(ENV="production", SECRET_KEY=TEST_SECRET)  # waits on /health: 200
+    verbose = start_server(ENV="production", SECRET_KEY=TEST_SECRET, ACCESS_LOG="true")
+    for server in (quiet, verbose):
+        assert server.get("/no/such/page").status == 404
+        assert server.stop(signal.SIGTERM) == 0, server.output()
+        assert "404 GET /no/such/page" in server.output()
+    assert "200 GET /health" not in quiet.output()
+    assert "200 GET /health" in verbose.output()

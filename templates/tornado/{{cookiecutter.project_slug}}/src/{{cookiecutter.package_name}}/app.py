@@ -38,6 +38,13 @@ class Application(tornado.web.Application):
             return self.get_handler_delegate(request, OversizedRequestHandler, {"status": status})
         return super().find_handler(request, **kwargs)
 
+    def log_request(self, handler: tornado.web.RequestHandler) -> None:
+        """With the ``access_log`` setting off, only failed requests (4xx, 5xx: tornado logs them
+        at WARNING and ERROR) reach ``tornado.access``; skipped early, a success costs nothing."""
+        if handler.get_status() < 400 and not self.settings.get("access_log", True):
+            return
+        super().log_request(handler)
+
 
 def make_app(options: OptionParser, **overrides: Any) -> Application:
     """Build the application from layered options; ``overrides`` replace application settings."""
@@ -67,6 +74,8 @@ def make_app(options: OptionParser, **overrides: Any) -> Application:
     settings: dict[str, Any] = {
         # debug=True turns on autoreload, serve_traceback and turns off template caching.
         "debug": options.debug,
+        # Read by Application.log_request: off, successful requests are not logged.
+        "access_log": options.access_log,
         "cookie_secret": options.secret_key,
         "template_path": str(TEMPLATE_PATH),
         # Served at /static/; static_url() in templates adds a version hash for caching.

@@ -43,6 +43,12 @@ def define_options(parser: OptionParser) -> None:
     define("port", settings.DEFAULTS["PORT"], "port to listen on", int)
     define("secret_key", None, "signs secure cookies; required in production", str)
     define("debug", False, "autoreload, tracebacks in error responses, no template cache", bool)
+    define(
+        "access_log",
+        True,
+        "log every request to tornado.access; off: only failed ones (4xx, 5xx)",
+        bool,
+    )
     define("processes", 1, "worker processes, 0 = one per CPU (production only)", int)
     define("poll_timeout", 60.0, "seconds a long poll waits before answering with nothing", float)
     define("max_waiters", 10_000, "most clients waiting on the feed (long polls + WebSockets)", int)

@@ -24,6 +24,7 @@ def test_development_layers_file_over_defaults():
     assert (loaded.max_body_bytes, loaded.max_header_bytes) == (1024 * 1024, 64 * 1024)
     assert loaded.base_url == "http://127.0.0.1:8000/"
     assert loaded.instance_dir == settings.PROJECT_ROOT / "var" / "development"
+    assert loaded.health_check_interval == 1.0
 
 
 def test_environment_variables_override_the_file(tmp_path):
@@ -40,8 +41,10 @@ def test_environment_variables_override_the_file(tmp_path):
             BASE_URL="https://example.org/app",
             SECURE_COOKIES="yes",
             MAX_BODY_BYTES="2048",
+            HEALTH_CHECK_INTERVAL="0",
         )
     )
+    assert loaded.health_check_interval == 0.0
     assert loaded.secure_cookies and loaded.max_body_bytes == 2048
     assert not loaded.debug
     assert (loaded.host, loaded.port, loaded.threads) == ("0.0.0.0", 9001, 3)
@@ -89,6 +92,9 @@ def test_production_requires_an_explicit_admin_password():
         ("SECURE_COOKIES", "maybe"),
         ("MAX_BODY_BYTES", "lots"),
         ("MAX_BODY_BYTES", "10"),
+        ("HEALTH_CHECK_INTERVAL", "-1"),
+        ("HEALTH_CHECK_INTERVAL", "nan"),
+        ("HEALTH_CHECK_INTERVAL", "soon"),
     ],
 )
 def test_bad_values_name_the_variable(name, value):

@@ -38,7 +38,25 @@ class AppTC(PyramidWebCWTC):
         failure = RuntimeError("database gone")
         with mock.patch.object(self.repo, "internal_cnx", side_effect=failure):
             response = self.webapp.get("/health", status=503)
+        self.assertEqual(response.content_type, "application/json")
         self.assertEqual(response.json["status"], "error")
+
+    def test_health_queries_the_repository_at_most_once_per_interval(self):
+        # testing.ini keeps the default interval (1 s): three polls in a row, one query.
+        counted = mock.patch.object(self.repo, "internal_cnx", wraps=self.repo.internal_cnx)
+        with counted as internal_cnx:
+            for _ in range(3):
+                self.assertEqual(self.webapp.get("/health", status=200).json, {"status": "ok"})
+        self.assertEqual(internal_cnx.call_count, 1)
+
+    def test_health_recovers_on_the_request_after_a_failure(self):
+        with mock.patch.object(self.repo, "internal_cnx", side_effect=RuntimeError("gone")):
+            self.webapp.get("/health", status=503)
+        self.webapp.get("/health", status=200)
+
+    def test_health_answers_other_methods_like_any_unknown_route(self):
+        self.webapp.head("/health", status=200)
+        self.webapp.post("/health", status=404)
 
     def test_index_names_the_project(self):
         response = self.webapp.get("/", headers={"Accept": "text/html"}, status=200)

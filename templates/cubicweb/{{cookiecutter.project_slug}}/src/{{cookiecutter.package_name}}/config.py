@@ -46,6 +46,8 @@ class AppConfig:
     # waitress answers 413 to a larger body and 431 to a larger request line + headers.
     max_body_bytes: int = 1024 * 1024
     max_header_bytes: int = 64 * 1024
+    # Seconds a successful /health repository check is remembered; 0 checks on every request.
+    health_check_interval: float = 1.0
     app_settings: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -92,6 +94,16 @@ def check_size(name: str, value: object) -> int:
     if size < 1024:
         raise ConfigError(f"{name} must be a number of bytes of at least 1024, not {value!r}")
     return size
+
+
+def check_interval(name: str, value: object) -> float:
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:  # also refuses nan
+        raise ConfigError(f"{name} must be a number of seconds from 0 to 3600, not {value!r}")
+    return seconds
 
 
 def check_bool(name: str, value: str) -> bool:
@@ -171,5 +183,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
         max_header_bytes=check_size(
             f"max_request_header_size in {path.name}",
             server.get("max_request_header_size", 64 * 1024),
+        ),
+        health_check_interval=check_interval(
+            settings.env_var("HEALTH_CHECK_INTERVAL"),
+            from_env("HEALTH_CHECK_INTERVAL") or own.get("health_check_interval", 1.0),
         ),
     )

@@ -1,13 +1,12 @@
-"""Pyramid routes this application adds to CubicWeb's: a health check, the OWL ontology, the
-JSON search API (``api.py``), the application's static files, and the security tween.
+"""Pyramid routes this application adds to CubicWeb's: the OWL ontology, the JSON search API
+(``api.py``), the application's static files, the security tween and the health check tween
+(``health.py``).
 
 Included through ``cubicweb.includes`` in ``config/*.ini``. Entities themselves are served by
 CubicWeb: HTML by the ``cubicweb-web`` cube, RDF by ``cubicweb.pyramid.rest_api``.
 """
 
 from __future__ import annotations
-
-import logging
 
 from cubicweb.rdf import RDF_MIMETYPE_TO_FORMAT
 from pyramid.config import Configurator
@@ -17,23 +16,8 @@ from pyramid.response import Response
 
 from .ontology import build_ontology
 
-log = logging.getLogger(__name__)
-
 # The serialisations offered for the ontology, the first being the default for "*/*".
 RDF_MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/rdf+xml")
-
-
-def health(request: Request) -> Response | dict[str, str]:
-    """Ready when the repository answers a query, not merely when the process is up."""
-    repo = request.registry["cubicweb.repository"]
-    try:
-        with repo.internal_cnx() as cnx:
-            cnx.execute("Any COUNT(X) WHERE X is CWUser")
-    except Exception:
-        log.exception("health check: the repository does not answer")
-        request.response.status = 503
-        return {"status": "error", "detail": "repository unavailable"}
-    return {"status": "ok"}
 
 
 def negotiate_rdf(request: Request) -> str:
@@ -57,11 +41,10 @@ def ontology(request: Request) -> Response:
 
 
 def includeme(config: Configurator) -> None:
-    config.add_route("health", "/health")
-    config.add_view(health, route_name="health", request_method="GET", renderer="json")
     config.add_route("ontology", "/ontology")
     config.add_view(ontology, route_name="ontology", request_method="GET")
     config.include(".api")
     config.include(".security")
+    config.include(".health")
     # The application's own files; CubicWeb's /data/ URLs redirect to a versioned path instead.
     config.add_static_view("static", "{{ cookiecutter.package_name }}:static", cache_max_age=3600)

@@ -16,6 +16,7 @@ from pyramid.router import Router
 
 from .api import MAX_BODY_SETTING
 from .config import AppConfig
+from .health import INTERVAL_SETTING
 from .instance import cubicweb_environ
 
 # Each Pyramid secret gets its own key derived from the project secret.
@@ -37,6 +38,7 @@ def pyramid_settings(config: AppConfig) -> dict[str, str]:
         settings[name] = derive_secret(config.secret_key, name)
     settings["cubicweb.debug"] = str(config.debug).lower()
     settings[MAX_BODY_SETTING] = str(config.max_body_bytes)
+    settings[INTERVAL_SETTING] = str(config.health_check_interval)
     secure = "yes" if config.secure_cookies else "no"
     settings["cubicweb.auth.authtkt.session.secure"] = secure
     settings["cubicweb.auth.authtkt.persistent.secure"] = secure

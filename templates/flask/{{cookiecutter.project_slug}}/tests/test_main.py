@@ -92,6 +92,17 @@ def test_gunicorn_table_passes_settings_through(make_app, monkeypatch) -> None:
     monkeypatch.setenv(f"{PREFIX}GUNICORN__KEEPALIVE", "5")
     server = ProductionServer(make_app("production"))
     assert server.cfg.keepalive == 5
+
+
+def test_production_has_no_access_log_by_default(make_app) -> None:
+    server = ProductionServer(make_app("production"))
+    assert server.cfg.accesslog is None
+    assert server.cfg.errorlog == "-"
+
+
+def test_access_log_is_switched_on_from_the_environment(make_app, monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}GUNICORN__ACCESSLOG", '"-"')
+    server = ProductionServer(make_app("production"))
     assert server.cfg.accesslog == "-"
 
 

@@ -79,6 +79,17 @@ def test_production_server_over_http_then_sigterm(production_server: Any) -> Non
     output = server.output()
     assert "Booting worker" in output
     assert "Traceback" not in output
+    # No access log by default: the reverse proxy in front logs the requests.
+    assert '"GET /health HTTP/1.1" 200' not in output
+
+
+def test_production_access_log_on_stdout_when_switched_on(start_server: Callable[..., Any]) -> None:
+    server = start_server(
+        ENV="production", SECRET_KEY="integration-secret", WORKERS="1", GUNICORN__ACCESSLOG='"-"'
+    )
+    assert server.get("/health").status == 200
+    assert server.stop(signal.SIGTERM) == 0, server.output()
+    assert '"GET /health HTTP/1.1" 200' in server.output()
 
 
 def test_production_without_secret_prints_one_line(start_server: Callable[..., Any]) -> None:

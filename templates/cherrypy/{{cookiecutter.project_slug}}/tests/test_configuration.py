@@ -7,7 +7,7 @@ from pathlib import Path
 import cherrypy
 import pytest
 
-from {{ cookiecutter.package_name }} import configuration, settings
+from {{ cookiecutter.package_name }} import configuration, settings, site
 
 from .support import TEST_SECRET, environ
 
@@ -50,6 +50,34 @@ def test_production_has_neither_and_keeps_logging_to_the_screen() -> None:
     assert cherrypy.config["admin.socket_port"] == 0
     # CherryPy's listen backlog of 5 drops handshakes when dozens of clients connect at once.
     assert cherrypy.config["server.socket_queue_size"] == 1024
+    # Per-request costs: Server-Timing is a development aid, the proxy keeps the access log.
+    assert cherrypy.config["tools.timing.on"] is False
+    assert cherrypy.config["tools.request_id.on"] is True
+    assert cherrypy.config["app.screen_access_log"] is False
+
+
+def test_development_keeps_the_timing_header_and_the_access_log() -> None:
+    load("development")
+    assert cherrypy.config["tools.timing.on"] is True
+    assert cherrypy.config.get("app.screen_access_log", True) is True
+
+
+@pytest.mark.parametrize(
+    ("variables", "access_lines"), [({}, False), ({"SCREEN_ACCESS_LOG": "true"}, True)]
+)
+def test_production_logs_errors_but_no_access_lines_to_the_screen(
+    capsys: pytest.CaptureFixture[str], variables: dict[str, str], access_lines: bool
+) -> None:
+    load("production", **variables)  # log.screen binds the handlers to capsys's streams
+    built = site.build(configuration.app_config_files("production", {}))
+    try:
+        cherrypy.log.error("an error line")
+        cherrypy.log.access_log.info("an access line")
+    finally:
+        built.unsubscribe()
+    captured = capsys.readouterr()
+    assert "an error line" in captured.err
+    assert ("an access line" in captured.out) is access_lines
 
 
 def test_testing_uses_cherrypys_test_suite_environment() -> None:
@@ -92,6 +120,7 @@ def test_boolean_variables(tmp_path: Path) -> None:
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"ADMIN_PORT": "x"}, "ADMIN_PORT"),
         ({"PROFILING": "maybe"}, "PROFILING"),
+        ({"SCREEN_ACCESS_LOG": "sometimes"}, "SCREEN_ACCESS_LOG"),
         ({"CONFIG": "/no/such/file.conf"}, "CONFIG"),
         ({"HTTPS_CERTIFICATE": "/no/such/cert.pem"}, "HTTPS_PRIVATE_KEY"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import escape
@@ -50,8 +51,12 @@ class TestPages(SiteCase):
 class TestTools(SiteCase):
     def test_request_id_is_made_when_missing(self) -> None:
         self.getPage("/health")
-        request_id = self.assertHeader("X-Request-ID")
-        assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+        first = self.assertHeader("X-Request-ID")
+        # CherryPy's own request.unique_id, which the access log's {i} field shows too.
+        assert str(uuid.UUID(first)) == first
+        assert uuid.UUID(first).version == 4
+        self.getPage("/health")
+        assert self.assertHeader("X-Request-ID") != first
 
     def test_request_id_is_echoed_when_safe(self) -> None:
         self.getPage("/health", headers=[("X-Request-ID", "abc-123.x")])
@@ -75,6 +80,12 @@ class TestProductionPages(SiteCase):
     """production.conf: no tracebacks, compressed pages, cacheable static files."""
 
     environment = "production"
+
+    def test_request_id_but_no_server_timing(self) -> None:
+        self.getPage("/health", headers=[("X-Request-ID", "abc-123.x")])
+        self.assertStatus(200)
+        self.assertHeader("X-Request-ID", "abc-123.x")
+        self.assertNoHeader("Server-Timing")
 
     def test_404_has_no_traceback(self) -> None:
         self.getPage("/no/such/page")

@@ -69,6 +69,7 @@ ENVIRON_KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "HTTPS_CERTIFICATE": ("https.ssl_certificate", _text),
     "HTTPS_PRIVATE_KEY": ("https.ssl_private_key", _text),
     "PROFILING": ("profiling.on", _flag("PROFILING")),
+    "SCREEN_ACCESS_LOG": ("app.screen_access_log", _flag("SCREEN_ACCESS_LOG")),
     "STORE_FILE": ("app.store_file", _text),
 }
 

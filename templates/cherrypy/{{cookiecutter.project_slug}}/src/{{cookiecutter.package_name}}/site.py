@@ -50,10 +50,24 @@ def enable_profiler(app: cherrypy.Application, path: str, aggregate: bool) -> No
     )
 
 
+def keep_access_log_off_screen() -> None:
+    """``log.screen`` writes errors to stderr and access lines to stdout: keep the errors only.
+
+    Removes the plain stream handlers of the access log; a ``log.access_file`` (a FileHandler)
+    stays. ``log.screen = True`` adds the screen handler back on the next config load.
+    """
+    access_log = cherrypy.log.access_log
+    for handler in list(access_log.handlers):
+        if type(handler) is logging.StreamHandler:
+            access_log.removeHandler(handler)
+
+
 def build(config_files: Sequence[Path] = ()) -> Site:
     """Mount the apps and subscribe the plugins and listeners, from ``cherrypy.config``."""
     conf = cherrypy.config
     cherrypy.log.error_log.setLevel(getattr(logging, conf.get("app.log_level", "INFO")))
+    if not conf.get("app.screen_access_log", True):
+        keep_access_log_off_screen()
 
     store = ItemStore(cherrypy.engine, conf.get("app.store_file"))
     store.subscribe()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import Mapping
 
 import cherrypy
@@ -18,10 +17,17 @@ _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def set_request_id(header: str = REQUEST_ID_HEADER) -> None:
-    """Keep the caller's request ID, or make one; expose it as ``request.request_id``."""
+    """Keep the caller's request ID, or make one; expose it as ``request.request_id``.
+
+    A new ID is CherryPy's own ``request.unique_id``: a UUID4 made lazily once per request,
+    which the access log renders anyway (its ``{i}`` field), so it costs no second UUID.
+    """
     request = cherrypy.serving.request
-    incoming = request.headers.get(header, "")
-    request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    incoming = request.headers.get(header)
+    if incoming and _SAFE_REQUEST_ID.fullmatch(incoming):
+        request_id = incoming
+    else:
+        request_id = str(request.unique_id)
     request.request_id = request_id
     cherrypy.serving.response.headers[header] = request_id
 

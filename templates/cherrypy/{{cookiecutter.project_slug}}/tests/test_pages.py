@@ -96,6 +96,17 @@ class TestProductionPages(SiteCase):
         self.getPage("/", headers=[("Accept-Encoding", "gzip")])
         self.assertHeader("Content-Encoding", "gzip")
 
+    def test_health_skips_gzip_but_keeps_the_other_tools(self) -> None:
+        self.getPage("/health", headers=[("Accept-Encoding", "gzip")])
+        self.assertStatus(200)
+        self.assertNoHeader("Content-Encoding")
+        self.assertNoHeader("Vary")
+        self.assertHeader("X-Request-ID")
+        self.assertHeader("X-Content-Type-Options", "nosniff")
+        self.getPage("/health", method="POST")
+        self.assertStatus(405)
+        self.assertHeader("Allow", "GET, HEAD")
+
     def test_static_files_expire_a_day_later(self) -> None:
         self.getPage("/static/style.css")
         expires = parsedate_to_datetime(self.assertHeader("Expires"))

@@ -77,7 +77,10 @@ class Root:
             '<li><a href="/health">Health check</a></li></ul>',
         )
 
+    # Load balancers poll this: no gzip tool here, which would only parse Accept-Encoding and add
+    # a Vary header (it never compresses JSON, whose type is not in its ``mime_types``).
     @cherrypy.expose
+    @cherrypy.config(**{"tools.gzip.on": False})
     @cherrypy.tools.json_out()
     def health(self) -> dict[str, Any]:
         return {"status": "ok"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import request
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.package_name }} import create_app
@@ -83,3 +84,29 @@ def test_cookie_flags(make_app, environment: str) -> None:
     flags = {part.strip().lower() for part in response.headers["Set-Cookie"].split(";")}
     assert {"httponly", "samesite=lax"} <= flags
     assert ("secure" in flags) is (environment == "production")
+
+
+def test_no_cookie_skips_the_signing_serializer(client, monkeypatch) -> None:
+    """A request without a session cookie (health checks, the API) does not build a signer."""
+    built: list[object] = []
+    interface = client.application.session_interface
+    original = interface.get_signing_serializer
+
+    def spy(app):
+        built.append(app)
+        return original(app)
+
+    monkeypatch.setattr(interface, "get_signing_serializer", spy)
+    assert client.get("/health").status_code == 200
+    assert built == []
+    assert visits(client) == 1  # saving the new session signs it
+    assert len(built) == 1
+    assert visits(client) == 2  # the cookie is now opened with the serializer
+    assert len(built) == 3
+
+
+def test_without_a_secret_there_is_no_session(app) -> None:
+    """As in Flask: no secret, no session (Flask's null session then refuses writes)."""
+    app.secret_key = None
+    with app.test_request_context("/"):
+        assert app.session_interface.open_session(app, request) is None

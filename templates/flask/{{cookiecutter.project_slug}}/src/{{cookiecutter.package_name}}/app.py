@@ -16,6 +16,7 @@ from . import (
     errors,
     notes,
     security,
+    sessions,
     settings,
     views,
 )
@@ -46,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return jsonify(status="ok", version=__version__)
 
     security.init_app(app)
+    sessions.init_app(app)
     notes.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

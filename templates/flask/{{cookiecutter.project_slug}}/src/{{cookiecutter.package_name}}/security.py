@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
@@ -40,25 +42,42 @@ def is_utf8(raw: bytes) -> bool:
 
 
 def refuse_invalid_utf8() -> None:
-    # PEP 3333: PATH_INFO holds the URL-decoded bytes of the path as latin-1 text.
-    if not is_utf8(request.environ.get("PATH_INFO", "").encode("latin-1")):
+    # PEP 3333: PATH_INFO and QUERY_STRING hold bytes as latin-1 text, the path URL-decoded.
+    # The ASCII tests are a fast path for the common case: ASCII text is valid UTF-8.
+    environ = request.environ
+    path = environ.get("PATH_INFO", "")
+    if not path.isascii() and not is_utf8(path.encode("latin-1")):
         raise BadRequest("the URL path is not valid UTF-8")
-    query = unquote_to_bytes(request.query_string.replace(b"+", b" "))
-    if not is_utf8(query):
+    query = environ.get("QUERY_STRING", "")
+    if query.isascii() and "%" not in query:
+        return
+    if not is_utf8(unquote_to_bytes(query.encode("latin-1").replace(b"+", b" "))):
         raise BadRequest("the query string is not valid UTF-8")
 
 
-def add_security_headers(response: Response) -> Response:
-    headers = {
-        **SECURITY_HEADERS,
-        "Content-Security-Policy": current_app.config["CONTENT_SECURITY_POLICY"],
-    }
-    for name, value in headers.items():
-        response.headers.setdefault(name, value)
-    return response
+def security_headers(config: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The headers sent on every response, as (name, value) pairs."""
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": config["CONTENT_SECURITY_POLICY"]}
+    return tuple(headers.items())
+
+
+def header_adder(headers: tuple[tuple[str, str], ...]) -> Callable[[Response], Response]:
+    """An after_request hook that adds ``headers``, keeping those the view set itself.
+
+    The pairs are built once per app rather than per response: this hook runs on every request.
+    """
+    lowered = tuple((name.lower(), name, value) for name, value in headers)
+
+    def add_security_headers(response: Response) -> Response:
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend((name, value) for key, name, value in lowered if key not in present)
+        return response
+
+    return add_security_headers
 
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_invalid_utf8)
     csrf.init_app(app)
-    app.after_request(add_security_headers)
+    # CONTENT_SECURITY_POLICY is read here, once: the config is complete when the app is built.
+    app.after_request(header_adder(security_headers(app.config)))

@@ -27,7 +27,6 @@ LICENSES: list[str] = TEMPLATE_CONTEXT["license"]
 # The name every framework is baked with for the deep checks: non-ASCII on purpose.
 PROJECT_NAME = "Café Ünïcode"
 PROJECT_SLUG = "cafe-unicode"
-PACKAGE_NAME = "cafe_unicode"
 ENV_PREFIX = "CAFE_UNICODE_"
 TEST_SECRET = "repo-tests-secret-not-for-production"
 
@@ -87,10 +86,6 @@ class ProjectEnv:
     @property
     def bin_dir(self) -> Path:
         return self.venv_dir / "bin"
-
-    @property
-    def python(self) -> Path:
-        return self.bin_dir / "python"
 
     def environ(self, **settings: str) -> dict[str, str]:
         """A clean environment with the given contract settings (names without the prefix)."""
@@ -164,15 +159,8 @@ def build_request(
 
 
 def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Accept": "text/html,application/json;q=0.9"})
-        reply = connection.getresponse()
-        headers = {name.lower(): value for name, value in reply.getheaders()}
-        cookies = reply.msg.get_all("Set-Cookie") or []
-        return Response(reply.status, headers, reply.read(), cookies)
-    finally:
-        connection.close()
+    accept = {"Accept": "text/html,application/json;q=0.9"}
+    return raw_request(port, build_request("GET", path, headers=accept), timeout=timeout)
 
 
 @dataclass

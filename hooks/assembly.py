@@ -7,7 +7,9 @@ with cookiecutter's own ``generate_files`` and the same context, so it gets the 
 
 from __future__ import annotations
 
+import json
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,20 @@ def add_framework_files(answers: dict[str, Any], repo_dir: Path, project_dir: Pa
     )
 
 
+def move_shared_tests(repo_dir: Path, answers: dict[str, Any], project_dir: Path) -> None:
+    """The skeleton's tests live in ``tests/``; a framework may keep its tests elsewhere."""
+    info = json.loads(
+        (repo_dir / "templates" / answers["framework"] / "framework.json").read_text()
+    )
+    tests_dir = info.get("tests_dir", "tests")
+    if tests_dir == "tests":
+        return
+    shared = project_dir / "tests"
+    for path in shared.iterdir():
+        shutil.move(path, project_dir / tests_dir / path.name)
+    shared.rmdir()
+
+
 def write_development_secret(project_dir: Path) -> None:
     """A per-project development secret; .gitignore keeps it out of version control."""
     path = project_dir / SECRET_KEY_FILE
@@ -37,6 +53,7 @@ def write_development_secret(project_dir: Path) -> None:
 def assemble(answers: dict[str, Any], repo_dir: str) -> None:
     project_dir = Path.cwd()
     add_framework_files(answers, Path(repo_dir), project_dir)
+    move_shared_tests(Path(repo_dir), answers, project_dir)
     if not answers["use_docker"]:
         for name in DOCKER_FILES:
             (project_dir / name).unlink(missing_ok=True)

@@ -19,7 +19,9 @@ from tests.harness import (
     ProjectEnv,
     Server,
     create_project_env,
+    framework_info,
     production_settings,
+    run,
     running_server,
 )
 
@@ -53,9 +55,14 @@ def baked_project(cookies_session, framework: str) -> Path:
 def project_env(
     baked_project: Path, framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> ProjectEnv:
-    """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
+    """The baked project installed in a fresh virtual environment from its own pyproject.toml,
+    with its production database migrated, as a deployer does before starting the server."""
     venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
-    return create_project_env(baked_project, venv_dir, framework)
+    project = create_project_env(baked_project, venv_dir, framework)
+    if framework_info(framework).get("data_layer"):
+        command = [str(project.bin_dir / PROJECT_SLUG), "migrate"]
+        run(command, baked_project, 300, project.environ(**production_settings(framework)))
+    return project
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,4 @@
+{%- set fw = framework_info(cookiecutter.framework) -%}
 """The settings contract shared by every part of the app.
 
 Configuration is layered: built-in defaults, then the framework's own config file for the current
@@ -14,8 +15,10 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import SplitResult, unquote, urlsplit
 
 PREFIX = "{{ cookiecutter.__env_prefix }}"
 ENVIRONMENTS = ("development", "production", "testing")
@@ -28,7 +31,22 @@ DEFAULTS: dict[str, Any] = {
 }
 # Written at bake time by the generator and git-ignored; read only outside production.
 SECRET_KEY_FILE = ".secret_key"
+# The checkout this package is installed from in editable mode (src/<package>/settings.py).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Local data (the default SQLite databases); git-ignored, created on demand.
+VAR_DIR_NAME = "var"
+# The database URL schemes this starter supports, in the order the docs list them.
+DATABASE_SCHEMES: tuple[str, ...] = ({% for scheme in fw.get("database_schemes", ["sqlite", "postgresql"]) %}"{{ scheme }}"{{ ", " if not loop.last else ("," if loop.length == 1) }}{% endfor %})
+{%- if fw.get("database_note") %}
+# Why other schemes are refused: said in the one-line error.
+DATABASE_NOTE = {{ fw.database_note | py_str }}
+{%- else %}
+DATABASE_NOTE = ""
+{%- endif %}
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+# Production worker processes where the production server forks ({{ cookiecutter.__env_prefix }}WORKERS).
+DEFAULT_WORKERS = 2
+MIGRATE_COMMAND = "{{ cookiecutter.project_slug }} migrate"
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,14 +78,31 @@ def current_environment() -> str:
     return check_environment(from_environ("ENV", DEFAULTS["ENV"]) or DEFAULTS["ENV"])
 
 
+def as_int(value: Any) -> int | None:
+    """``value`` as an int when it is one exactly: 8000 or "8000", never 8000.9, "8e3" or True."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
+        return int(value.strip())
+    return None
+
+
 def check_port(value: Any) -> int:
-    try:
-        port = int(value)
-    except (TypeError, ValueError):
-        port = -1
-    if not 1 <= port <= 65535:
+    port = as_int(value)
+    if port is None or not 1 <= port <= 65535:
         raise ConfigError(f"{env_var('PORT')} must be an integer from 1 to 65535, not {value!r}")
     return port
+
+
+def check_workers(value: Any) -> int:
+    workers = as_int(value)
+    if workers is None or not 1 <= workers <= 64:
+        raise ConfigError(
+            f"{env_var('WORKERS')} must be a number of processes from 1 to 64, not {value!r}"
+        )
+    return workers
 
 
 def check_host(value: Any) -> str:
@@ -86,12 +121,11 @@ def check_log_level(value: Any) -> str:
 
 
 def _read_secret_file() -> str | None:
-    for folder in (Path.cwd(), PROJECT_ROOT):
-        path = folder / SECRET_KEY_FILE
-        if path.is_file():
-            secret = path.read_text(encoding="utf-8").strip()
-            if secret:
-                return secret
+    # The project's own file only: never one in the current directory, which may be another
+    # project's.
+    path = PROJECT_ROOT / SECRET_KEY_FILE
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
     return None
 
 
@@ -114,6 +148,114 @@ def resolve_secret_key(environment: str, configured: str | None) -> str:
         )
         secret = secrets.token_urlsafe(48)
     return secret
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """A checked ``{{ cookiecutter.__env_prefix }}DATABASE_URL``, in the SQLAlchemy URL syntax.
+
+    ``sqlite:///relative/path.sqlite3`` (relative to the current directory, as in SQLAlchemy),
+    ``sqlite:////absolute/path.sqlite3``, or
+    ``postgresql://user:password@host:port/database`` (driven by psycopg 3).
+    """
+
+    url: str
+    scheme: str
+    parts: SplitResult
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of an SQLite URL; None for any other database."""
+        if self.scheme != "sqlite":
+            return None
+        return Path(unquote(self.parts.path[1:]))
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL for SQLAlchemy, which needs the psycopg 3 driver named."""
+        if self.scheme == "postgresql":
+            return self.parts._replace(scheme="postgresql+psycopg").geturl()
+        return self.url
+
+    @property
+    def database(self) -> str:
+        """The file of an SQLite database, the database name of a PostgreSQL one."""
+        return str(self.sqlite_path) if self.sqlite_path else unquote(self.parts.path[1:])
+
+    def redacted(self) -> str:
+        """The URL without its password, safe to log."""
+        if self.parts.password is None:
+            return self.url
+        netloc = self.parts.netloc.replace(f":{self.parts.password}@", ":***@", 1)
+        return self.parts._replace(netloc=netloc).geturl()
+
+    def ensure_directory(self) -> None:
+        """Create the folder of an SQLite file, as a fresh checkout has no ``var/`` yet."""
+        if self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def default_database_url(environment: str) -> str:
+    """One SQLite file per environment under the project's ``var/`` folder."""
+    return f"sqlite:///{PROJECT_ROOT / VAR_DIR_NAME / environment}.sqlite3"
+
+
+def check_database_url(value: Any, name: str = "DATABASE_URL") -> DatabaseURL:
+    """Parse and check a database URL; ``name`` is the setting it came from, for the error."""
+    expected = " or ".join(f"{scheme}://" for scheme in DATABASE_SCHEMES)
+    problem = f"{env_var(name)} must be a {expected} URL"
+    if not isinstance(value, str) or "://" not in value:
+        raise ConfigError(f"{problem}, not {value!r}")
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 (a bad port raises ValueError only when read)
+    except ValueError:
+        raise ConfigError(f"{problem}; this one does not parse") from None
+    scheme = {"postgresql+psycopg": "postgresql", "sqlite+pysqlite": "sqlite"}.get(
+        parts.scheme, parts.scheme
+    )
+    if scheme not in DATABASE_SCHEMES:
+        note = f" ({DATABASE_NOTE})" if DATABASE_NOTE else ""
+        raise ConfigError(f"{problem}{note}, not a {parts.scheme or 'scheme-less'}:// one")
+    url = DatabaseURL(value.strip(), scheme, parts)
+    if scheme == "sqlite" and (parts.netloc or len(parts.path) < 2 or parts.query):
+        raise ConfigError(f"{problem}: sqlite:///path/to/file.sqlite3 (three slashes, then a path)")
+    if scheme == "postgresql" and not url.database:
+        raise ConfigError(
+            f"{problem}: postgresql://user:password@host:port/database names a database"
+        )
+    return url
+
+
+def database_url(environment: str) -> DatabaseURL:
+    """``{{ cookiecutter.__env_prefix }}DATABASE_URL``, or the environment's SQLite file under ``var/``."""
+    return check_database_url(from_environ("DATABASE_URL") or default_database_url(environment))
+
+
+def check_redis_url(value: Any) -> str:
+    """A ``redis://``, ``rediss://`` (TLS) or ``unix://`` URL for ``{{ cookiecutter.__env_prefix }}REDIS_URL``."""
+    try:
+        parts = urlsplit(value) if isinstance(value, str) else None
+        port = parts.port if parts else None
+    except ValueError:
+        parts, port = None, None
+    valid = parts is not None and parts.scheme in REDIS_SCHEMES
+    if valid and parts is not None and parts.scheme != "unix":
+        valid = bool(parts.hostname) and (port is None or 1 <= port <= 65535)
+    if not valid:
+        raise ConfigError(
+            f"{env_var('REDIS_URL')} must be a redis://host:port/db, rediss:// or unix:// URL, "
+            f"not {value!r}"
+        )
+    return str(value)
+
+
+def pending_migrations_error(count: int) -> ConfigError:
+    """Production never migrates by itself: the deployer runs the migrations, once."""
+    return ConfigError(
+        f"the database at {env_var('DATABASE_URL')} has {count} pending migration(s): "
+        f"run `{MIGRATE_COMMAND}` first"
+    )
 
 
 def exit_on_config_error(main: F) -> F:

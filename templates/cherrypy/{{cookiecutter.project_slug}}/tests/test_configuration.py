@@ -162,7 +162,7 @@ def test_production_never_reads_the_secret_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / settings.SECRET_KEY_FILE).write_text("file-secret\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
     configuration.load("development", {})
     assert cherrypy.config["app.secret_key"] == "file-secret"
     with pytest.raises(settings.ConfigError):

@@ -20,15 +20,15 @@ def test_show_config_masks_the_secrets(make_app) -> None:
     assert app.config["SECRET_KEY"] not in result.output
     assert "old-secret" not in result.output
     assert "csrf-secret" not in result.output
-    assert shown["ENV"] == "production"
+    assert shown["ENVIRONMENT"] == "production"
     assert shown["WORKERS"] == 2
     assert shown["GUNICORN"]["GRACEFUL_TIMEOUT"] == 3
 
 
 def test_show_config_selected_keys(runner) -> None:
-    result = runner.invoke(show_config, ["--key", "PORT", "--key", "ENV"])
+    result = runner.invoke(show_config, ["--key", "PORT", "--key", "ENVIRONMENT"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"ENV": "testing", "PORT": 8000}
+    assert json.loads(result.output) == {"ENVIRONMENT": "testing", "PORT": 8000}
 
 
 def test_show_config_unknown_key(runner) -> None:

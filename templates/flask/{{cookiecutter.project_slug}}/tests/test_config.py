@@ -15,8 +15,8 @@ PREFIX = settings.PREFIX
 
 def test_defaults_come_from_the_config_object(make_app) -> None:
     app = make_app("testing")
-    assert app.config["HOST"] == DefaultConfig.HOST == "127.0.0.1"
-    assert app.config["PORT"] == 8000
+    assert app.config["HOST"] == settings.DEFAULTS["HOST"] == "127.0.0.1"
+    assert app.config["PORT"] == settings.DEFAULTS["PORT"] == 8000
     assert app.config["MAX_CONTENT_LENGTH"] == DefaultConfig.MAX_CONTENT_LENGTH
     assert app.config["WORKERS"] == 1
 
@@ -64,7 +64,7 @@ def test_environment_is_chosen_by_env_var(monkeypatch) -> None:
     monkeypatch.setenv(f"{PREFIX}ENV", "production")
     monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "from-the-environment")
     app = create_app()
-    assert app.config["ENV"] == "production"
+    assert app.config["ENVIRONMENT"] == "production"
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
@@ -99,8 +99,39 @@ def test_production_requires_the_secret() -> None:
 
 def test_development_falls_back_to_the_secret_file(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / settings.SECRET_KEY_FILE).write_text("from-the-file\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
     assert create_app({"ENV": "development"}).config["SECRET_KEY"] == "from-the-file"
+
+
+def test_the_database_defaults_to_sqlite_under_var(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv(f"{PREFIX}DATABASE_URL")
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/var/testing.sqlite3"
+    assert (tmp_path / "var").is_dir()
+
+
+def test_postgresql_urls_get_the_psycopg_driver(monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}DATABASE_URL", "postgresql://app:pw@127.0.0.1:5432/app")
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app:pw@127.0.0.1:5432/app"
+
+
+def test_only_the_wrong_nested_variable_is_named(monkeypatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}GUNICORN__TIMEOUT", "60")
+    monkeypatch.setenv(f"{PREFIX}PORT__X", "1")
+    with pytest.raises(settings.ConfigError) as raised:
+        create_app({"ENV": "testing", "SECRET_KEY": "s"})
+    assert str(raised.value).startswith(f"{PREFIX}PORT__X:")
+    assert "GUNICORN" not in str(raised.value).split(":")[0]
+
+
+def test_production_never_runs_the_debugger(monkeypatch) -> None:
+    """`flask run --debug` sets FLASK_DEBUG before it builds the app."""
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(settings.ConfigError, match="production never runs the debugger"):
+        create_app({"ENV": "production", "SECRET_KEY": "s"})
+    assert create_app({"ENV": "development", "SECRET_KEY": "s"}).debug is True
 
 
 @pytest.mark.parametrize(
@@ -112,7 +143,9 @@ def test_development_falls_back_to_the_secret_file(tmp_path: Path, monkeypatch) 
         ("LOG_LEVEL", "LOUD"),
         ("WORKERS", "0"),
         ("MAX_CONTENT_LENGTH", "true"),
-        ("NOTES_LIMIT", "many"),
+        ("NOTES_PER_PAGE", "many"),
+        ("PORT", "8000.9"),
+        ("DATABASE_URL", "mysql://db/app"),
         ("WTF_CSRF_TIME_LIMIT", "0"),
         ("SECRET_KEY_FALLBACKS", "old-secret"),
         ("CONTENT_SECURITY_POLICY", "42"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+import pytest
+
 from {{ cookiecutter.package_name }} import PROJECT_NAME, __version__
 
 UNICODE_TEXT = "Grüße, 世界 🎉"
@@ -65,13 +67,36 @@ def test_form_input_is_escaped_in_the_flash_message(client, csrf_token) -> None:
     assert "Hello, &lt;b&gt;bold&lt;/b&gt;!" in page
 
 
-def test_empty_or_long_name_is_a_400_with_the_form_again(client, csrf_token) -> None:
-    for name in ("", "   ", "x" * 101):
-        response = client.post("/greet", data={"name": name, "csrf_token": csrf_token})
-        assert response.status_code == 400
-        page = response.get_data(as_text=True)
-        assert "Please enter a name of 1 to 100 characters." in page
-        assert '<form method="post" action="/greet">' in page
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Please enter your name."),
+        ("   ", "Please enter your name."),
+        ("x" * 101, "At most 100"),
+    ],
+)
+def test_an_invalid_name_is_a_400_with_the_form_and_its_error(
+    client, csrf_token, name: str, message: str
+) -> None:
+    response = client.post("/greet", data={"name": name, "csrf_token": csrf_token})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert '<form method="post" action="/greet" novalidate>' in page
+    # The error is tied to the field for screen readers, and the value is kept.
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="name-errors"' in page
+    assert f'value="{name}"' in page or not name.strip()
+
+
+def test_the_page_names_its_icon_and_description(client) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    assert '<meta name="description"' in page
+    assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 301
+    assert redirect.headers["Location"] == "/static/favicon.svg"
 
 
 def test_unknown_page_is_an_html_404(client) -> None:

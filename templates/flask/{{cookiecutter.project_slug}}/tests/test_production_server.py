@@ -23,8 +23,30 @@ UNICODE_TEXT = "Grüße, 世界 🎉"
 
 
 @pytest.fixture
-def production_server(start_server: Callable[..., Any]) -> Any:
-    return start_server(ENV="production", SECRET_KEY="integration-secret", WORKERS="1")
+def production(database_url: str) -> dict[str, str]:
+    """Production settings on the test's migrated database."""
+    return {"ENV": "production", "SECRET_KEY": "integration-secret", "DATABASE_URL": database_url}
+
+
+@pytest.fixture
+def production_server(start_server: Callable[..., Any], production: dict[str, str]) -> Any:
+    return start_server(WORKERS="1", **production)
+
+
+def test_two_workers_and_a_restart_share_the_notes(
+    start_server: Callable[..., Any], production: dict[str, str]
+) -> None:
+    """Each read opens a new connection, so gunicorn hands them to either worker."""
+    server = start_server(WORKERS="2", **production)
+    body = json.dumps({"text": UNICODE_TEXT}, ensure_ascii=False).encode()
+    created = server.request("POST", "/api/notes", body, {"Content-Type": "application/json"})
+    assert created.status == 201
+    location = created.headers["Location"]
+    for _ in range(12):
+        assert server.get(location).json()["text"] == UNICODE_TEXT
+    assert server.stop(signal.SIGTERM) == 0, server.output()
+    restarted = start_server(WORKERS="2", **production)
+    assert restarted.get(location).json()["text"] == UNICODE_TEXT
 
 
 def test_production_server_over_http_then_sigterm(production_server: Any) -> None:
@@ -83,10 +105,10 @@ def test_production_server_over_http_then_sigterm(production_server: Any) -> Non
     assert '"GET /health HTTP/1.1" 200' not in output
 
 
-def test_production_access_log_on_stdout_when_switched_on(start_server: Callable[..., Any]) -> None:
-    server = start_server(
-        ENV="production", SECRET_KEY="integration-secret", WORKERS="1", GUNICORN__ACCESSLOG='"-"'
-    )
+def test_production_access_log_on_stdout_when_switched_on(
+    start_server: Callable[..., Any], production: dict[str, str]
+) -> None:
+    server = start_server(WORKERS="1", GUNICORN__ACCESSLOG='"-"', **production)
     assert server.get("/health").status == 200
     assert server.stop(signal.SIGTERM) == 0, server.output()
     assert '"GET /health HTTP/1.1" 200' in server.output()

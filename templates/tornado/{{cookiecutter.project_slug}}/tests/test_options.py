@@ -88,7 +88,7 @@ def test_production_requires_the_secret_even_with_a_local_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / settings.SECRET_KEY_FILE).write_text("local-development-secret\n")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
     with pytest.raises(ConfigError, match=env_var("SECRET_KEY")):
         load_options("production")
     assert load_options("development").secret_key == "local-development-secret"

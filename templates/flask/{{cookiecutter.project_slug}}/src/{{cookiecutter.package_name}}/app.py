@@ -13,10 +13,10 @@ from . import (
     __version__,
     api,
     cli,
+    database,
     errors,
-    notes,
+    models,
     security,
-    sessions,
     settings,
     views,
 )
@@ -27,12 +27,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app for ``{{ cookiecutter.__env_prefix }}ENV`` (or ``test_config["ENV"]``).
 
     ``test_config`` is applied last, over every other layer: tests use it to pick the
-    environment and to set the secret.
+    environment, the database and the secret.
     """
     app = Flask(__name__)
     environment = settings.check_environment(
         (test_config or {}).get("ENV") or settings.current_environment()
     )
+    if environment == "production" and app.debug:
+        # FLASK_DEBUG=1 or `flask run --debug`: the debugger runs any code a visitor sends.
+        raise settings.ConfigError(
+            "production never runs the debugger: unset FLASK_DEBUG and drop --debug"
+        )
     load_config(app, environment, test_config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
     # Send non-ASCII text as UTF-8, not as \uXXXX escapes: JSON is UTF-8 by definition.
@@ -42,13 +47,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def project_context() -> dict[str, str]:
         return {"project_name": PROJECT_NAME, "description": DESCRIPTION, "version": __version__}
 
+    @app.shell_context_processor
+    def shell_context() -> dict[str, Any]:
+        return {"db": database.db, "Note": models.Note, "Tag": models.Tag}
+
     @app.get("/health")
     def health() -> Response:
         return jsonify(status="ok", version=__version__)
 
     security.init_app(app)
-    sessions.init_app(app)
-    notes.init_app(app)
+    database.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)

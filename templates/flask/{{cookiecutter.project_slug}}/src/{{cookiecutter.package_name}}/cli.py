@@ -1,4 +1,7 @@
-"""Custom `flask` commands, e.g. `flask --app {{ cookiecutter.package_name }} show-config`."""
+"""Custom `flask` commands, e.g. `flask --app {{ cookiecutter.package_name }} show-config`.
+
+Flask-Migrate adds `flask --app {{ cookiecutter.package_name }} db ...` (upgrade, migrate, check, history).
+"""
 
 from __future__ import annotations
 

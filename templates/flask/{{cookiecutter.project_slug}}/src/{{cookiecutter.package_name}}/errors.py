@@ -10,11 +10,12 @@ from flask import Flask, json, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .api import URL_PREFIX
+# Errors under this prefix (the API blueprint's) are JSON; the rest are HTML pages.
+JSON_PREFIX = "/api"
 
 
 def wants_json() -> bool:
-    return request.path == URL_PREFIX or request.path.startswith(URL_PREFIX + "/")
+    return request.path == JSON_PREFIX or request.path.startswith(JSON_PREFIX + "/")
 
 
 def handle_http_error(error: HTTPException) -> Response:

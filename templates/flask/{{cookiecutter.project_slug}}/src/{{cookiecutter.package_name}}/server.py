@@ -47,7 +47,7 @@ def gunicorn_options(config: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
-class ProductionServer(BaseApplication):  # type: ignore[misc]
+class ProductionServer(BaseApplication):
     """gunicorn's documented way to embed it: a BaseApplication fed with our own options.
 
     The app is built (and its config checked) before this server starts, in the master process;

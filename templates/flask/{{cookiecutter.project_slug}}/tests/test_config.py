@@ -18,7 +18,7 @@ def test_defaults_come_from_the_config_object(make_app) -> None:
     assert app.config["HOST"] == settings.DEFAULTS["HOST"] == "127.0.0.1"
     assert app.config["PORT"] == settings.DEFAULTS["PORT"] == 8000
     assert app.config["MAX_CONTENT_LENGTH"] == DefaultConfig.MAX_CONTENT_LENGTH
-    assert app.config["WORKERS"] == 1
+    assert app.config["WORKERS"] == settings.DEFAULT_WORKERS
 
 
 def test_environment_file_overrides_defaults(make_app) -> None:

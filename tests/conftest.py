@@ -99,6 +99,7 @@ class LazyServices:
 def services(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> LazyServices:
+    """This test's source of fresh databases (PostgreSQL or SQLite files) and Redis URLs."""
     return LazyServices(request, tmp_path_factory)
 
 

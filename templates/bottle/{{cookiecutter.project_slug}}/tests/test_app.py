@@ -157,3 +157,12 @@ def test_redirects_ignore_forwarded_hosts(client: TestApp) -> None:
     form["theme"] = "dark"
     response = form.submit(headers={"X-Forwarded-Host": "evil.example"}, status=303)
     assert response.headers["Location"] == "/preferences"
+
+
+@pytest.mark.parametrize(("environment", "cached"), [("development", False), ("testing", True)])
+def test_templates_are_read_again_on_each_request_in_development(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, environment: str, cached: bool
+) -> None:
+    monkeypatch.setitem(bottle.TEMPLATES, "sentinel", object())
+    TestApp(make_app(environment)).get("/")
+    assert ("sentinel" in bottle.TEMPLATES) is cached

@@ -110,17 +110,17 @@ def sign() -> Callable[..., str]:
 def multipart_body(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
     """A multipart/form-data body as browsers send it: the fields, then the file."""
     boundary = "----test-boundary-7d9f"
+    # Lone surrogates (from "\udce9") become the single bytes they stand for, as in os.fsencode.
     parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
         for name, value in fields.items()
     ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n".encode()
-        + content
-        + b"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n"
     )
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    head = "".join(parts).encode("utf-8", "surrogateescape")
+    body = head + content + f"\r\n--{boundary}--\r\n".encode()
     return body, f"multipart/form-data; boundary={boundary}"
 
 

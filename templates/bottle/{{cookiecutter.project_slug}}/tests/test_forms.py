@@ -16,6 +16,7 @@ from {{ cookiecutter.package_name }} import settings
 from {{ cookiecutter.package_name }}.__main__ import main
 
 VALID = {"name": "Ada", "email": "ada@example.com", "message": "Hello!"}
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def contact_form(client: TestApp, **fields: str):
@@ -170,6 +171,14 @@ def test_a_cookie_signed_with_our_key_is_accepted(
 def test_a_non_ascii_token_is_forbidden_not_an_error(client: TestApp) -> None:
     client.get("/contact")
     client.post("/contact", {**VALID, "csrf_token": "ünïcode"}, status=403)
+
+
+def test_a_form_that_is_not_utf8_is_a_400(client: TestApp, db: sqlite3.Connection) -> None:
+    token = client.get("/contact").forms[0]["csrf_token"].value
+    body = f"csrf_token={token}&name=Zo%EB&email=zoe@example.com&message=hi".encode()
+    response = client.post("/contact", body, content_type=FORM_TYPE, status=400)
+    assert "The form is not valid UTF-8." in response.text
+    assert stored_messages(db) == []
 
 
 def test_a_body_over_the_limit_is_refused(client: TestApp) -> None:

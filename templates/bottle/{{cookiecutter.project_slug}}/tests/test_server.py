@@ -118,7 +118,7 @@ def test_two_workers_and_a_restart_share_the_uploads(
     start: Callable[..., Any], gunicorn: dict[str, str]
 ) -> None:
     live = start(**gunicorn, WORKERS="2")
-    assert live.output().count("Booting worker") == 2
+    wait_for(lambda: live.output().count("Booting worker") == 2)
     created = live.request(
         "PUT", "/api/uploads/probe.txt", b"hello", {"Content-Type": "text/plain"}
     )

@@ -216,6 +216,22 @@ def test_a_malformed_multipart_body_is_a_400(
     assert error in response.text
 
 
+@pytest.mark.parametrize(
+    ("fields", "filename"), [({"note": "caf\udce9"}, "a.txt"), ({}, "caf\udce9.txt")]
+)
+def test_a_multipart_form_that_is_not_utf8_is_a_400(
+    client: TestApp, multipart: Multipart, upload_dir: Path, fields: dict[str, str], filename: str
+) -> None:
+    """Latin-1 "é" (a lone 0xE9 byte) in a field or in the file name."""
+    token = client.get("/uploads").forms[0]["csrf_token"].value
+    body, content_type = multipart({"csrf_token": token, **fields}, filename, b"hello")
+    response = client.request(
+        "/uploads", method="POST", body=body, content_type=content_type, status=400
+    )
+    assert "The form is not valid UTF-8." in response.text
+    assert stored_files(upload_dir) == {}
+
+
 def test_an_upload_without_the_csrf_token_is_forbidden(client: TestApp, upload_dir: Path) -> None:
     client.get("/uploads")
     client.post("/uploads", upload_files=[("file", "a.txt", b"x")], status=403)

@@ -76,8 +76,8 @@ def parse_multipart(body_limit: int) -> None:
 
 
 class BodyPlugin:
-    """Refuses a body that is too large before anything reads it (Bottle has no limit of its own)
-    and parses multipart bodies. A route with ``upload=True`` takes a file up to the upload
+    """Refuses a body that is too large before anything reads it (Bottle has no limit of its own),
+    parses multipart bodies and checks that forms are UTF-8. A route with ``upload=True`` takes a file up to the upload
     limit as its whole body; multipart bodies get that plus room for the other fields."""
 
     name = "body"
@@ -103,8 +103,13 @@ class BodyPlugin:
                 message = f"The request body is larger than the limit of {limit} bytes."
             if request.content_length > limit:
                 abort(413, message)
-            if multipart:
-                parse_multipart(limit)
+            try:  # Bottle decodes form fields on first use: a bad byte would be a 500 there
+                if multipart:
+                    parse_multipart(limit)
+                elif request.content_type.startswith("application/x-www-form-urlencoded"):
+                    request.forms.decode()
+            except UnicodeDecodeError:
+                abort(400, "The form is not valid UTF-8.")
             return callback(*args, **kwargs)
 
         return checked

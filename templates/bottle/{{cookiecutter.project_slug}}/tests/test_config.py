@@ -50,6 +50,16 @@ def test_uploads_follow_the_database(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert create_app("testing").config["app.upload_dir"] == tmp_path / "data" / "app-uploads"
 
 
+def test_a_relative_database_url_is_relative_to_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(settings.env_var("DATABASE_URL"), "sqlite:///data/app.sqlite3")
+    config = create_app("testing").config
+    assert config["app.database_path"] == tmp_path.resolve() / "data" / "app.sqlite3"
+    assert config["app.upload_dir"] == tmp_path.resolve() / "data" / "app-uploads"
+
+
 def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyPatch) -> None:
     values = {
         "HTTPS": "no",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import runpy
 import signal
 import sys
@@ -137,6 +138,34 @@ def test_a_missing_server_adapter_is_one_clear_line(
     assert settings.env_var("SERVER") in line
     assert f"pip install '{server.DISTRIBUTION}[cheroot]'" in line
     assert fake_run.calls == []
+
+
+def test_a_port_in_use_is_one_line(
+    fake_run: FakeRun,
+    production: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def taken(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+
+    monkeypatch.setattr(bottle, "run", taken)
+    line = one_line_exit(capsys)
+    assert line == (
+        f"error: {settings.env_var('PORT')}: cannot listen on 127.0.0.1:8000 "
+        "(Address already in use)"
+    )
+
+
+def test_other_os_errors_are_not_hidden(
+    fake_run: FakeRun, production: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(bottle, "run", broken)
+    with pytest.raises(OSError, match="Input/output error"):
+        main([])
 
 
 def test_production_refuses_pending_migrations_until_migrate(

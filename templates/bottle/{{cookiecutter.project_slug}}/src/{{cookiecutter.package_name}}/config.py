@@ -119,7 +119,8 @@ def load_settings(
     config["app.secret_key"] = settings.resolve_secret_key(
         environment, config.get("app.secret_key")
     )
-    database_path = config["app.database_url"].sqlite_path
+    # Relative to the directory the program started in, as in SQLAlchemy's URLs.
+    database_path = config["app.database_url"].sqlite_path.resolve()
     config["app.database_path"] = database_path
-    # Uploads live next to the database that records them, unless told otherwise.
-    config.setdefault("app.upload_dir", database_path.with_name(database_path.stem + "-uploads"))
+    if "app.upload_dir" not in config:  # next to the database that records the uploads
+        config["app.upload_dir"] = database_path.with_name(database_path.stem + "-uploads")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import logging
 import os
@@ -150,11 +151,20 @@ def serve() -> None:
     app = wsgi_app(environment)
     server = require_server(app.config["app.server"])
     stop_on_signals()
-    bottle.run(
-        app,
-        server=server,
-        host=app.config["app.host"],
-        port=app.config["app.port"],
-        reloader=environment == "development",
-        **server_options(app.config),
-    )
+    host, port = app.config["app.host"], app.config["app.port"]
+    try:
+        bottle.run(
+            app,
+            server=server,
+            host=host,
+            port=port,
+            reloader=environment == "development",
+            **server_options(app.config),
+        )
+    except OSError as error:
+        # A port taken or not allowed: one line, as for a bad setting.
+        if error.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise settings.ConfigError(
+                f"{settings.env_var('PORT')}: cannot listen on {host}:{port} ({error.strerror})"
+            ) from None
+        raise

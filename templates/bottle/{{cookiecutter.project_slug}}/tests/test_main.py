@@ -114,6 +114,7 @@ def test_gunicorn_forks_the_configured_workers_with_threads(
     assert options["workers"] == 3
     assert (options["worker_class"], options["threads"]) == ("gthread", 6)
     assert options["graceful_timeout"] < 5
+    assert options["control_socket_disable"] is True
 
 
 def test_cheroot_gets_its_thread_count(

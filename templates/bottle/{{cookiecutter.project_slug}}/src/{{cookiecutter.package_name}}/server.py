@@ -87,6 +87,9 @@ def server_options(config: bottle.ConfigDict) -> dict[str, Any]:
             "worker_class": "gthread",
             "threads": threads,
             "graceful_timeout": 3,
+            # Since 25.1 gunicorn opens a control socket at one path per user ($HOME/.gunicorn):
+            # two servers would share it, and nothing here uses it.
+            "control_socket_disable": True,
         }
     return {}
 

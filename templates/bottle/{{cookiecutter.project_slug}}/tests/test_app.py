@@ -1,4 +1,4 @@
-"""The contract routes, error pages, links under a mount point, and the headers of every response."""
+"""The contract routes, error pages, links under a mount point, and every response's headers."""
 
 from __future__ import annotations
 

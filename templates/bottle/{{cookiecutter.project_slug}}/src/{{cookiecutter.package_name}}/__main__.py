@@ -1,4 +1,5 @@
-"""Console script ``{{ cookiecutter.project_slug }}``, also run by ``python -m {{ cookiecutter.package_name }}``.
+"""Console script ``{{ cookiecutter.project_slug }}``,
+also run by ``python -m {{ cookiecutter.package_name }}``.
 
 ``serve`` (the default) runs the server, ``migrate`` applies the database migrations and
 ``messages`` prints the contact messages, which are never served over HTTP.
@@ -19,7 +20,7 @@ from .server import migrate, serve
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="{{ cookiecutter.project_slug }}",
-        description=f"Run the web app. Settings come from {settings.PREFIX}* environment variables.",
+        description=f"Run the web app. Settings come from {settings.PREFIX}* variables.",
     )
     commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("serve", help="run the server (the default)")

@@ -1,5 +1,6 @@
-"""The app's settings in Bottle's ``app.config``: defaults, then ``config/<environment>.ini``
-(section ``[app]``), then ``{{ cookiecutter.__env_prefix }}*`` environment variables, as ``app.<name in lower case>``.
+"""The app's settings in Bottle's ``app.config``, as ``app.<name in lower case>``: defaults,
+then ``config/<environment>.ini`` (section ``[app]``), then the environment variables
+``{{ cookiecutter.__env_prefix }}<NAME>``.
 
 Each key's ``filter`` (``ConfigDict.meta_set``) checks every value written to it, from any layer,
 so a bad value is one line naming its variable.

@@ -76,9 +76,10 @@ def parse_multipart(body_limit: int) -> None:
 
 
 class BodyPlugin:
-    """Refuses a body that is too large before anything reads it (Bottle has no limit of its own),
-    parses multipart bodies and checks that forms are UTF-8. A route with ``upload=True`` takes a file up to the upload
-    limit as its whole body; multipart bodies get that plus room for the other fields."""
+    """Refuses a body that is too large before anything reads it (Bottle has no limit of its
+    own), parses multipart bodies and checks that forms are UTF-8. A route with ``upload=True``
+    takes a file up to the upload limit as its whole body; multipart bodies get that plus room
+    for the other fields."""
 
     name = "body"
     api = 2

@@ -43,7 +43,8 @@ def wsgi_app(environment: str | None = None) -> bottle.Bottle:
     """The app as a server should run it: settings checked, logging configured, the database
     migrated (development, testing) or refused while migrations are pending (production).
 
-    For a WSGI server of your own: ``gunicorn '{{ cookiecutter.package_name }}.server:wsgi_app()'``.
+    For a WSGI server of your own:
+    ``gunicorn '{{ cookiecutter.package_name }}.server:wsgi_app()'``.
     """
     app = create_app(environment)
     logging.basicConfig(

@@ -70,7 +70,16 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str], fake_run: F
     assert fake_run.calls == []
 
 
-@pytest.mark.parametrize("argv", [["--bogus"], ["serve", "extra"], ["deploy"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--bogus"],
+        ["serve", "extra"],
+        ["deploy"],
+        ["messages", "--limit", "-1"],
+        ["messages", "--limit", "x"],
+    ],
+)
 def test_unknown_arguments_are_a_usage_error(
     capsys: pytest.CaptureFixture[str], fake_run: FakeRun, argv: list[str]
 ) -> None:

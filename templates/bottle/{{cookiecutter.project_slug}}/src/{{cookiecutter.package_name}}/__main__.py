@@ -17,6 +17,13 @@ from .app import create_app
 from .server import migrate, serve
 
 
+def count(text: str) -> int:
+    """A whole number from 1 to 1000, for ``--limit``."""
+    if not text.isdecimal() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 1000, not {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="{{ cookiecutter.project_slug }}",
@@ -26,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the server (the default)")
     commands.add_parser("migrate", help="apply the pending database migrations")
     messages = commands.add_parser("messages", help="print the latest contact messages")
-    messages.add_argument("--limit", type=int, default=20, help="how many (default: 20)")
+    messages.add_argument("--limit", type=count, default=20, help="how many (default: 20)")
     return main_parser
 
 

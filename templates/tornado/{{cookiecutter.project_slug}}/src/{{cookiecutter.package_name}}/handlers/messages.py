@@ -64,9 +64,10 @@ class MessagesHandler(JsonBodyHandler):
         self.feed = feed
 
     async def get(self) -> None:
-        """Messages newer than ``?cursor=``, without waiting."""
+        """Messages newer than ``?cursor=``, without waiting: from the database, so a client
+        reads its own post at once (this process's cache may be a moment behind)."""
         cursor = self.int_argument("cursor", 0)
-        self.finish(page(await self.feed.since(cursor), cursor))
+        self.finish(page(await self.feed.store.since(cursor, self.feed.history), cursor))
 
     async def post(self) -> None:
         message = await self.feed.post(message_text(self.json_body()))

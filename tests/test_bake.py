@@ -92,12 +92,16 @@ def test_development_secret_generated_and_ignored(baked_project: Path) -> None:
     assert secret.stat().st_mode & 0o077 == 0, "the secret must be readable by its owner only"
 
 
-def test_dockerfile_runs_production_as_non_root(baked_project: Path) -> None:
+def test_dockerfile_runs_production_as_non_root(baked_project: Path, framework: str) -> None:
     dockerfile = (baked_project / "Dockerfile").read_text("utf-8")
     user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1].split()[1].split(":")[0] not in {"root", "0"}
     assert "CAFE_UNICODE_ENV=production" in dockerfile
-    assert dockerfile.rstrip().endswith('CMD ["cafe-unicode"]')
+    if framework_info(framework).get("data_layer"):
+        expected = 'CMD ["sh", "-c", "cafe-unicode migrate && exec cafe-unicode"]'
+    else:
+        expected = 'CMD ["cafe-unicode"]'
+    assert dockerfile.rstrip().endswith(expected)
 
 
 def test_generated_secret_is_never_committed(baked_project: Path, tmp_path: Path) -> None:
@@ -153,7 +157,7 @@ def test_compose_stack_is_valid_and_runs_migrate(baked_project: Path, framework:
     assert result.returncode == 0, result.stdout + result.stderr
     stack = yaml.safe_load(compose.read_text("utf-8"))
     app = stack["services"]["app"]
-    assert app["command"][-1] == "cafe-unicode migrate && exec cafe-unicode"
+    assert "command" not in app, "the image's command migrates, then serves"
     assert app["ports"] == ["127.0.0.1:8000:8000"]
     assert ("db" in stack["services"]) is ("postgresql" in info["database_schemes"])
     assert ("redis" in stack["services"]) is bool(info.get("uses_redis"))

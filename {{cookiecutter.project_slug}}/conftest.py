@@ -29,7 +29,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
-    """Start ``python -m {{ cookiecutter.package_name }}`` with the given settings (names without the prefix).
+    """Start ``python -m {{ cookiecutter.package_name }}`` with settings given without the prefix.
 
     ``start_server(ENV="production", SECRET_KEY="...")`` returns once ``/health`` answers;
     ``wait=False`` returns at once (e.g. to check a refusal). Settings from the environment of

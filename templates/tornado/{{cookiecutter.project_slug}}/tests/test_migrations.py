@@ -59,13 +59,16 @@ def test_development_migrates_at_start(empty_database: str) -> None:
 
 
 def test_production_refuses_pending_migrations(
-    empty_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    empty_database: str,
+    free_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv(env_var("ENV"), "production")
     monkeypatch.setenv(env_var("SECRET_KEY"), TEST_SECRET)
     monkeypatch.setenv(env_var("DATABASE_URL"), empty_database)
     with pytest.raises(SystemExit) as caught:
-        main(["prog", "--port=1"])  # never listens: refused before
+        main(["prog", f"--port={free_port}"])
     assert caught.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1

@@ -6,6 +6,7 @@ baked server explicitly, so that both sides of a comparison always use the same 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,3 +93,9 @@ def bare_command(framework: str, python: Path, port: int, instance_dir: Path) ->
             SERVING["cubicweb"].baked_settings["THREADS"],
         ]
     return command
+
+
+def has_data_layer(framework: str) -> bool:
+    """The starter stores data in a database and has ``<slug> migrate`` (framework.json)."""
+    info = json.loads((REPO_DIR / "templates" / framework / "framework.json").read_text("utf-8"))
+    return bool(info.get("data_layer"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from live_server import LiveServer, find_free_port, start
 
 from benchmarks import procfs
-from benchmarks.frameworks import ENV_PREFIX, SERVING, bare_command
+from benchmarks.frameworks import ENV_PREFIX, SERVING, bare_command, has_data_layer
 from benchmarks.project import Installed, clean_environ
 
 # Production needs these; the values only matter to the benchmark.
@@ -53,6 +54,19 @@ def start_baked(project: Installed, log_dir: Path) -> LiveServer:
     env = clean_environ({ENV_PREFIX + key: value for key, value in settings.items()})
     log_path = log_dir / f"{project.framework}-baked.log"
     command = [str(project.console_script)]
+    if has_data_layer(project.framework):
+        # As the README deploys it: production never migrates by itself. Idempotent.
+        migrate = subprocess.run(
+            [*command, "migrate"],
+            cwd=project.project_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if migrate.returncode != 0:
+            raise RuntimeError(f"{project.framework} migrate failed:\n{migrate.stderr}")
     return start(command, port=port, log_path=log_path, env=env, cwd=project.project_dir)
 
 

@@ -24,9 +24,11 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 @pytest.fixture
-def database_url() -> str:
-    """A migrated database of the test's own."""
-    return support.databases().create()
+def database_url() -> Iterator[str]:
+    """A migrated database of the test's own, dropped afterwards."""
+    url = support.databases().create()
+    yield url
+    support.databases().remove(url)
 
 
 @pytest.fixture

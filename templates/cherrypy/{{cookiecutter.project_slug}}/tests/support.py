@@ -31,7 +31,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from {{ cookiecutter.package_name }} import configuration, database, settings, site
-from {{ cookiecutter.package_name }}.models import Base, Item
+from {{ cookiecutter.package_name }}.models import Item
 
 TEST_SECRET = "test-secret-not-for-production"
 # Read at import, before the fixtures clear the prefixed variables from the environment.
@@ -112,6 +112,14 @@ class Databases:
         self.execute(statement.format(sql.Identifier(name), sql.Identifier(self.template)))
         return self.url(name)
 
+    def remove(self, url: str) -> None:
+        """Drop a database ``create`` made (its connections closed first)."""
+        checked = settings.check_database_url(url)
+        if checked.sqlite_path is not None:
+            checked.sqlite_path.unlink(missing_ok=True)
+        else:
+            self.drop(checked.database)
+
     def close(self) -> None:
         if self.admin is not None:
             for number in range(next(self.names)):
@@ -131,14 +139,6 @@ def databases() -> Databases:
     return _databases
 
 
-def empty_tables(url: str) -> None:
-    engine = create_engine(settings.check_database_url(url).sqlalchemy_url)
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-    engine.dispose()
-
-
 def add_item(url: str, title: str, done: bool = False) -> int:
     """Store an item directly in the database; its ID."""
     engine = create_engine(settings.check_database_url(url).sqlalchemy_url)
@@ -154,7 +154,8 @@ def add_item(url: str, title: str, done: bool = False) -> int:
 class SiteCase(helper.CPWebCase):
     """CPWebCase serving this project's site, configured exactly as ``main()`` does.
 
-    Each class gets a migrated database of its own, and each test starts with empty tables.
+    Each test gets a migrated database of its own: ``setUp`` restarts the database plugin on it
+    (``stop`` disposes of the old engine, ``start`` makes the new one), as the bus would.
     Subclasses pick ``environment`` and add prefixed ``settings`` (names without the prefix),
     which go through the same layering as in production.
     """
@@ -165,13 +166,12 @@ class SiteCase(helper.CPWebCase):
     # Lines for the [global] section of the deployer's file the class is configured with.
     conf_lines: ClassVar[str] = ""
     built: ClassVar[site.Site]
-    database_url: ClassVar[str]
+    database_url: str
 
     @classmethod
     def setup_server(cls) -> None:
-        cls.database_url = databases().create()
         sessions = databases().folder / f"sessions-{cls.__name__}"
-        variables = {"SECRET_KEY": TEST_SECRET, "DATABASE_URL": cls.database_url, **cls.settings}
+        variables = {"SECRET_KEY": TEST_SECRET, **cls.settings}
         deploy = databases().folder / f"{cls.__name__}.conf"
         deploy.write_text(f'[global]\napp.sessions_dir = "{sessions}"\n{cls.conf_lines}', "utf-8")
         config = configuration.load(cls.environment, environ(CONFIG=str(deploy), **variables))
@@ -191,7 +191,16 @@ class SiteCase(helper.CPWebCase):
 
     def setUp(self) -> None:
         super().setUp()
-        empty_tables(self.database_url)
+        self.database_url = databases().create()
+        plugin = self.built.database
+        plugin.stop()
+        plugin.url = settings.check_database_url(self.database_url)
+        plugin.start()
+
+    def tearDown(self) -> None:
+        self.built.database.stop()
+        databases().remove(self.database_url)
+        super().tearDown()
 
     def json(self) -> Any:
         return json.loads(self.body)

@@ -212,3 +212,25 @@ def test_production_never_reads_the_secret_file(
     assert cherrypy.config["app.secret_key"] == "file-secret"
     with pytest.raises(settings.ConfigError):
         configuration.load("production", {})
+
+
+def test_sessions_live_in_the_checkout_or_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installed package (a Docker image) keeps them under the working directory's var/."""
+    load()
+    installed = tmp_path / "site-packages"
+    installed.mkdir()
+    monkeypatch.setattr(settings, "PROJECT_ROOT", installed)
+    monkeypatch.chdir(tmp_path)
+    assert site.sessions_dir() == tmp_path / "var" / "sessions"
+    (installed / "pyproject.toml").write_text("", encoding="utf-8")
+    assert site.sessions_dir() == installed / "var" / "sessions"
+
+
+def test_a_sessions_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    load(CONFIG=str(write_conf(tmp_path, f'[global]\napp.sessions_dir = "{blocker}/sessions"\n')))
+    with pytest.raises(settings.ConfigError, match="app.sessions_dir: cannot create"):
+        site.sessions_dir()

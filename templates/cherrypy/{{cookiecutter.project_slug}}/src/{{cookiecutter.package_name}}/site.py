@@ -71,9 +71,20 @@ def keep_access_log_off_screen() -> None:
 
 
 def sessions_dir() -> Path:
-    """CherryPy's FileSession folder: sessions survive a restart (relative to the project)."""
-    path = settings.PROJECT_ROOT / cherrypy.config.get("app.sessions_dir", "var/sessions")
-    path.mkdir(parents=True, exist_ok=True)
+    """CherryPy's FileSession folder, so sessions survive a restart.
+
+    A relative ``app.sessions_dir`` is under the project's checkout, or under the working
+    directory when the package is installed (a Docker image: /app, whose var/ is a volume).
+    """
+    checkout = (settings.PROJECT_ROOT / "pyproject.toml").is_file()
+    base = settings.PROJECT_ROOT if checkout else Path.cwd()
+    path = base / cherrypy.config.get("app.sessions_dir", "var/sessions")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise settings.ConfigError(
+            f"app.sessions_dir: cannot create {path} ({error.strerror or error})"
+        ) from None
     return path
 
 

@@ -92,12 +92,16 @@ def test_development_secret_generated_and_ignored(baked_project: Path) -> None:
     assert secret.stat().st_mode & 0o077 == 0, "the secret must be readable by its owner only"
 
 
-def test_dockerfile_runs_production_as_non_root(baked_project: Path) -> None:
+def test_dockerfile_runs_production_as_non_root(baked_project: Path, framework: str) -> None:
     dockerfile = (baked_project / "Dockerfile").read_text("utf-8")
     user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1].split()[1].split(":")[0] not in {"root", "0"}
     assert "CAFE_UNICODE_ENV=production" in dockerfile
-    assert dockerfile.rstrip().endswith('CMD ["cafe-unicode"]')
+    if framework_info(framework).get("data_layer"):
+        expected = 'CMD ["sh", "-c", "cafe-unicode migrate && exec cafe-unicode"]'
+    else:
+        expected = 'CMD ["cafe-unicode"]'
+    assert dockerfile.rstrip().endswith(expected)
 
 
 def test_generated_secret_is_never_committed(baked_project: Path, tmp_path: Path) -> None:
@@ -129,3 +133,35 @@ def test_dockerfile_lints_clean(baked_project: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_stack_is_valid_and_runs_migrate(baked_project: Path, framework: str) -> None:
+    """compose.yaml passes the Compose specification's schema; the app migrates before serving."""
+    compose = baked_project / "compose.yaml"
+    info = framework_info(framework)
+    if not info.get("data_layer"):
+        assert not compose.exists(), "no compose stack before the framework has a data layer"
+        return
+    result = subprocess.run(
+        [
+            shutil.which("check-jsonschema")
+            or str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(compose),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    stack = yaml.safe_load(compose.read_text("utf-8"))
+    app = stack["services"]["app"]
+    assert "command" not in app, "the image's command migrates, then serves"
+    assert app["ports"] == ["127.0.0.1:8000:8000"]
+    assert ("db" in stack["services"]) is ("postgresql" in info["database_schemes"])
+    assert ("redis" in stack["services"]) is bool(info.get("uses_redis"))
+    example = (baked_project / ".env.example").read_text("utf-8")
+    assert "CAFE_UNICODE_SECRET_KEY=\n" in example
+    ignored = (baked_project / ".gitignore").read_text("utf-8").splitlines()
+    assert ".env" in ignored

@@ -2,9 +2,10 @@
 """The settings contract shared by every part of the app.
 
 Configuration is layered: built-in defaults, then the framework's own config file for the current
-environment, then environment variables prefixed with ``{{ cookiecutter.__env_prefix }}``. The framework's config system
-does the layering; this module owns the names, the defaults and the rules, so that a bad value is
-reported the same way everywhere: one line naming the variable.
+environment, then environment variables prefixed with ``{{ cookiecutter.__env_prefix }}``, then the
+command line where there is one. The framework's config system does the layering; this module
+owns the names, the defaults and the rules, so that a bad value is reported the same way
+everywhere: one line naming the variable.
 """
 
 from __future__ import annotations
@@ -228,12 +229,12 @@ def check_database_url(value: Any, name: str = "DATABASE_URL") -> DatabaseURL:
 
 
 def database_url(environment: str) -> DatabaseURL:
-    """``{{ cookiecutter.__env_prefix }}DATABASE_URL``, or the environment's SQLite file under ``var/``."""
+    """The database from ``{{ cookiecutter.__env_prefix }}DATABASE_URL``, or the environment's SQLite file."""
     return check_database_url(from_environ("DATABASE_URL") or default_database_url(environment))
 
 
 def check_redis_url(value: Any) -> str:
-    """A ``redis://``, ``rediss://`` (TLS) or ``unix://`` URL for ``{{ cookiecutter.__env_prefix }}REDIS_URL``."""
+    """``{{ cookiecutter.__env_prefix }}REDIS_URL``: a ``redis://``, ``rediss://`` (TLS) or ``unix://`` URL."""
     try:
         parts = urlsplit(value) if isinstance(value, str) else None
         port = parts.port if parts else None

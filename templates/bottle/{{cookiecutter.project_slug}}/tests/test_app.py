@@ -1,4 +1,4 @@
-"""The contract routes, error pages and the headers every response carries."""
+"""The contract routes, error pages, links under a mount point, and every response's headers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 from webtest import TestApp
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME
-from {{ cookiecutter.package_name }}.app import SECURITY_HEADERS
+from {{ cookiecutter.package_name }}.security import SECURITY_HEADERS
+
+MakeApp = Callable[..., bottle.Bottle]
 
 
 def test_health_is_json_ok(client: TestApp) -> None:
@@ -58,19 +60,18 @@ def test_unhandled_exception_is_a_500_without_details(app: bottle.Bottle) -> Non
     app.get("/crash", callback=crash)
     response = TestApp(app).get("/crash", status=500, expect_errors=True)
     assert "Internal Server Error" in response.text
-    assert "hunter2" not in response.text
-    assert "Traceback" not in response.text
+    assert "hunter2" not in response.text and "Traceback" not in response.text
     assert (
         response.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]
     )
 
 
-def test_debug_mode_shows_the_traceback(app: bottle.Bottle) -> None:
+def test_development_shows_the_traceback_without_global_debug(make_app: MakeApp) -> None:
+    app = make_app("development")
     app.get("/crash", callback=crash)
-    bottle.debug(True)  # What serve() turns on in development; the fixture turns it off.
     response = TestApp(app).get("/crash", status=500, expect_errors=True)
-    assert "Traceback" in response.text
-    assert "hunter2" in response.text
+    assert "Traceback" in response.text and "hunter2" in response.text
+    assert bottle.DEBUG is False  # other apps in the process keep their error pages
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_security_headers_on_every_response(
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_hsts_only_when_served_over_https(make_app: Callable[..., bottle.Bottle]) -> None:
+def test_hsts_only_when_served_over_https(make_app: MakeApp) -> None:
     response = TestApp(make_app(HTTPS="true")).get("/")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
@@ -103,6 +104,13 @@ def test_static_files_are_served_with_their_type(client: TestApp) -> None:
     response = client.get("/static/style.css")
     assert response.content_type == "text/css"
     assert "theme-dark" in response.text
+
+
+def test_the_favicon_is_served_where_browsers_look(client: TestApp) -> None:
+    assert client.get("/favicon.ico").content_type == "image/svg+xml"
+    page = client.get("/")
+    assert page.html.find("link", rel="icon")["href"] == "/static/favicon.svg"
+    assert client.get("/static/favicon.svg").body.startswith(b"<svg")
 
 
 def test_static_files_cannot_escape_their_folder(client: TestApp) -> None:
@@ -129,3 +137,32 @@ def test_a_url_that_is_not_utf8_is_a_400(client: TestApp, url: str) -> None:
 def test_utf8_urls_are_fine(client: TestApp) -> None:
     client.get("/health?caf%C3%A9=%E2%9C%93+ok", status=200)
     client.get("/caf%C3%A9", status=404)
+
+
+def test_links_and_redirects_keep_the_mount_point(app: bottle.Bottle) -> None:
+    """Mounted under a prefix (SCRIPT_NAME), every link and redirect stays under it."""
+    client = TestApp(app, extra_environ={"SCRIPT_NAME": "/site"})
+    page = client.get("/contact")
+    links = [a["href"] for a in page.html.find_all("a")] + [page.forms[0].action]
+    assert links and all(link.startswith("/site/") for link in links), links
+    assert page.html.find("link", rel="stylesheet")["href"] == "/site/static/style.css"
+    form = page.forms[0]
+    form.action = "/contact"  # WebTest adds SCRIPT_NAME itself
+    form["name"], form["email"], form["message"] = "Ada", "ada@example.com", "Hi"
+    assert form.submit(status=303).headers["Location"] == "/site/contact/sent"
+
+
+def test_redirects_ignore_forwarded_hosts(client: TestApp) -> None:
+    form = client.get("/preferences").forms[0]
+    form["theme"] = "dark"
+    response = form.submit(headers={"X-Forwarded-Host": "evil.example"}, status=303)
+    assert response.headers["Location"] == "/preferences"
+
+
+@pytest.mark.parametrize(("environment", "cached"), [("development", False), ("testing", True)])
+def test_templates_are_read_again_on_each_request_in_development(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, environment: str, cached: bool
+) -> None:
+    monkeypatch.setitem(bottle.TEMPLATES, "sentinel", object())
+    TestApp(make_app(environment)).get("/")
+    assert ("sentinel" in bottle.TEMPLATES) is cached

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from webtest import TestApp
 
-from {{ cookiecutter.package_name }}.app import quality_list
+from {{ cookiecutter.package_name }}.app import ranked
 
 
 def test_html_by_default(client: TestApp) -> None:
@@ -48,6 +48,8 @@ def test_json_when_the_client_prefers_it(client: TestApp) -> None:
         ("application/json;q=bogus, text/html", "text/html"),
         ("APPLICATION/JSON", "application/json"),
         ("*/*;q=0.9, text/html;q=0", "application/json"),
+        ("text/html;q=0.5, */*", "application/json"),
+        ("application/json;q=0.1, text/*;q=0.1", "text/html"),
     ],
 )
 def test_negotiation_follows_the_accept_header(
@@ -71,12 +73,14 @@ def test_cookies_and_credentials_are_not_echoed(client: TestApp) -> None:
     assert "c2VjcmV0" not in response.text
 
 
-def test_quality_list_orders_by_preference() -> None:
-    assert quality_list("a;q=0.5, b, c;q=0.7, d;q=2, e;level=1") == [
+def test_ranked_orders_by_preference() -> None:
+    assert ranked("a;q=0.5, b, c;q=0.7, d;q=2, e;level=1, f;q=0.25 ,g;Q=1.000") == [
         ("b", 1.0),
-        ("d", 1.0),
         ("e", 1.0),
+        ("g", 1.0),
         ("c", 0.7),
         ("a", 0.5),
+        ("f", 0.25),
+        ("d", 0.0),  # not a valid weight
     ]
-    assert quality_list("") == []
+    assert ranked("") == []

@@ -1,12 +1,13 @@
-"""Test helpers the test modules import: databases per test class, and ``SiteCase``.
+"""Test helpers the test modules import: a migrated database per test, and ``SiteCase``.
 
 ``SiteCase`` is CherryPy's own ``CPWebCase``: each test class starts the real engine and HTTP
 server in this process, so requests go through real sockets, tools, plugins and error pages.
 (Fixtures live in conftest.py; this module holds what test classes must subclass or call.)
 
 Databases: SQLite files copied from one migrated template by default. With
-``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL=postgresql://user@host/db``, PostgreSQL databases cloned from a migrated
-template database instead (that URL is the maintenance connection; the user needs CREATEDB).
+``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL=postgresql://user@host/db``,
+PostgreSQL databases cloned from a migrated template database instead (that URL is the
+maintenance connection; the user needs CREATEDB).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import itertools
 import json
 import os
 import shutil
-import socket
 import ssl
 import tempfile
 from pathlib import Path
@@ -36,13 +36,6 @@ from {{ cookiecutter.package_name }}.models import Item
 TEST_SECRET = "test-secret-not-for-production"
 # Read at import, before the fixtures clear the prefixed variables from the environment.
 TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))
-
-
-def free_port() -> int:
-    """For listeners a test class declares as it is defined, before any fixture runs."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def request(

@@ -1,4 +1,5 @@
-"""Layering: defaults < config/common.conf, config/<env>.conf < {{ cookiecutter.__env_prefix }}CONFIG file < variables."""
+"""Layering: defaults < config/common.conf, config/<env>.conf < the file named by
+{{ cookiecutter.__env_prefix }}CONFIG < environment variables."""
 
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ def test_half_an_https_setup_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_value_in_a_file_names_the_file_and_key(tmp_path: Path, line: str, key: str) -> None:
-    """Regression: a file's bad port was blamed on {{ cookiecutter.__env_prefix }}PORT, which nobody had set."""
+    """Regression: a file's bad port was blamed on the PORT variable, which nobody had set."""
     path = write_conf(tmp_path, f"[global]\n{line}\n")
     with pytest.raises(settings.ConfigError) as raised:
         load(CONFIG=str(path))

@@ -16,10 +16,11 @@ import cherrypy
 import pytest
 import trustme
 from cherrypy.process.servers import ServerAdapter
+from live_server import find_free_port
 
 from {{ cookiecutter.package_name }}.listeners import Listener
 
-from .support import SiteCase, free_port, request
+from .support import SiteCase, request
 
 
 def listen_backlog(sock: socket.socket) -> int:
@@ -36,8 +37,8 @@ def somaxconn() -> int:
 class TestListeners(SiteCase):
     """The real engine runs three servers, each on a free port of 127.0.0.1."""
 
-    admin_port = free_port()
-    https_port = free_port()
+    admin_port = find_free_port()
+    https_port = find_free_port()
     certificates = Path(tempfile.mkdtemp(prefix="certificates-"))
     ca = trustme.CA()
     settings: ClassVar[dict[str, str]] = {
@@ -122,7 +123,7 @@ class TestNoExtraListeners(SiteCase):
 class TestProfiling(SiteCase):
     """profiling.on wraps the apps in cherrypy.lib.profiler; the admin app browses the output."""
 
-    admin_port = free_port()
+    admin_port = find_free_port()
     profiles = Path(tempfile.mkdtemp(prefix="profiles-"))
     settings: ClassVar[dict[str, str]] = {"ADMIN_PORT": str(admin_port), "PROFILING": "true"}
     conf_lines = f'profiling.path = "{profiles}"\n'

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import find_free_port
 
 from {{ cookiecutter.package_name }} import database, settings
 from {{ cookiecutter.package_name }}.__main__ import main
@@ -123,8 +124,7 @@ def test_production_run_serves_and_stops_cleanly_on_sigterm(
     monkeypatch: pytest.MonkeyPatch, production: dict[str, str], free_port: int
 ) -> None:
     """main() in this process: real listeners, then SIGTERM through the engine's handler."""
-    port = free_port
-    admin_port = free_port + 1 if free_port < 65535 else free_port - 1
+    port, admin_port = free_port, find_free_port()
     variables = {"PORT": str(port), "ADMIN_PORT": str(admin_port), "LOG_LEVEL": "WARNING"}
     for name, value in {**production, **variables}.items():
         monkeypatch.setenv(settings.env_var(name), value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 import sys
 from typing import Any
@@ -195,3 +196,24 @@ def test_python_dash_m_runs_main(flask_run, monkeypatch) -> None:
         runpy.run_module("{{ cookiecutter.package_name }}", run_name="__main__")
     assert raised.value.code == 0
     assert flask_run[0]["use_reloader"] is True
+
+
+def test_the_master_freezes_its_objects_and_drops_its_connections_before_forking(
+    monkeypatch, production_env
+) -> None:
+    """Workers forked from the master must neither share its database connections nor copy its
+    heap when they collect garbage or exit."""
+    seen: list[tuple[int, int]] = []
+
+    def fake_run(self: Any) -> None:
+        with self.application.app_context():
+            seen.append((gc.get_freeze_count(), database.db.engine.pool.checkedin()))
+
+    monkeypatch.setattr("gunicorn.app.base.BaseApplication.run", fake_run)
+    try:
+        assert invoke().exit_code == 0
+    finally:
+        gc.unfreeze()
+    ((frozen, pooled),) = seen
+    assert frozen > 0
+    assert pooled == 0

@@ -66,7 +66,10 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS in /proc")
 
 
-def start_server(port: int, args: argparse.Namespace, log: Any) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, args: argparse.Namespace, log: Any, database: Path
+) -> subprocess.Popen[bytes]:
+    """The production server on a fresh SQLite database, migrated first as a deployer does."""
     environ = {key: value for key, value in os.environ.items() if not key.startswith(PREFIX)}
     environ.update(
         {
@@ -75,12 +78,15 @@ def start_server(port: int, args: argparse.Namespace, log: Any) -> subprocess.Po
             env_var("HOST"): HOST,
             env_var("PORT"): str(port),
             env_var("LOG_LEVEL"): "WARNING",
-            env_var("PROCESSES"): "1",
+            env_var("WORKERS"): "1",
+            env_var("DATABASE_URL"): f"sqlite:///{database}",
             env_var("MAX_WAITERS"): str(args.connections + 100),
             # Longer than the run, so no poll answers while it is measured.
             env_var("POLL_TIMEOUT"): str(args.timeout * 2),
         }
     )
+    migrate = [sys.executable, "-m", "{{ cookiecutter.package_name }}", "migrate"]
+    subprocess.run(migrate, env=environ, stdout=log, stderr=subprocess.STDOUT, check=True)
     return subprocess.Popen(
         [sys.executable, "-m", "{{ cookiecutter.package_name }}"],
         cwd=PROJECT_DIR,
@@ -212,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     raise_open_file_limit(args.connections + 200)
     port = free_port()
-    with tempfile.TemporaryFile() as log:
-        server = start_server(port, args, log)
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryDirectory() as folder:
+        server = start_server(port, args, log, Path(folder) / "benchmark.sqlite3")
         try:
             report = asyncio.run(asyncio.wait_for(measure(args, port, server.pid), args.timeout))
         except BaseException:

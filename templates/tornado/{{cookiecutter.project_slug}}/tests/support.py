@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -21,8 +22,13 @@ TEST_SECRET = "test-secret-not-for-production"
 
 
 def app_options(environment: str = "testing", **values: Any) -> OptionParser:
-    """Options layered for ``environment`` (config file included), then ``values`` set on top."""
-    options = load_options(environment, environ={env_var("SECRET_KEY"): TEST_SECRET})
+    """Options layered for ``environment`` (config file included) on the test's database
+    (conftest.py), then ``values`` set on top."""
+    environ = {
+        env_var("SECRET_KEY"): TEST_SECRET,
+        env_var("DATABASE_URL"): os.environ[env_var("DATABASE_URL")],
+    }
+    _, options = load_options(environment, environ=environ)
     for name, value in values.items():
         setattr(options, name, value)
     return options
@@ -49,6 +55,14 @@ class AppTestCase(AsyncHTTPTestCase):
         self.options = app_options(**self.option_values)
         self.app = make_app(self.options)
         return self.app
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.io_loop.run_sync(self.app.feed.start)
+
+    def tearDown(self) -> None:
+        self.io_loop.run_sync(self.app.feed.stop)
+        super().tearDown()
 
     def get_httpserver_options(self) -> dict[str, Any]:
         # The production server's settings (the body limit), for the app get_app() built.

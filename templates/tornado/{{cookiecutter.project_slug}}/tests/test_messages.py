@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from unittest import mock
 
 from tornado.httpclient import HTTPClientError
 from tornado.iostream import IOStream
 from tornado.tcpclient import TCPClient
 from tornado.testing import gen_test
 from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from {{ cookiecutter.package_name }}.handlers.messages import FeedSocketHandler
 
 from .support import AppTestCase, wait_until
 
@@ -40,18 +43,54 @@ class FeedTestCase(AppTestCase):
 
 class MessagesTest(FeedTestCase):
     def test_post_then_read_since_cursor(self) -> None:
+        ids = []
         for text in ("one", "two", "three"):
             response, body = self.post_json("/api/messages", {"text": f"  {text} "})
             assert response.code == 201
-        _, body = self.get_json("/api/messages?cursor=1")
+            ids.append(body["message"]["id"])
+        _, body = self.get_json(f"/api/messages?cursor={ids[0]}")
         assert [message["text"] for message in body["messages"]] == ["two", "three"]
-        assert body["cursor"] == 3
+        assert body["cursor"] == ids[2]
+
+    def test_a_posted_message_is_at_its_location(self) -> None:
+        response, body = self.post_json("/api/messages", {"text": "kept"})
+        location = response.headers["Location"]
+        assert location == f"/api/messages/{body['message']['id']}"
+        response, stored = self.get_json(location)
+        assert response.code == 200
+        assert stored == body["message"]
+
+    def test_an_unknown_message_is_a_json_404(self) -> None:
+        response, body = self.get_json("/api/messages/999999")
+        assert response.code == 404
+        assert body["error"] == "no message 999999"
 
     def test_invalid_messages_are_422(self) -> None:
-        for payload in ({}, {"text": "   "}, {"text": 5}, {"text": "x" * 1001}):
+        for payload in ({}, {"text": "   "}, {"text": " \n\t "}, {"text": 5}, {"text": "x" * 1001}):
             response, body = self.post_json("/api/messages", payload)
             assert response.code == 422, payload
             assert "text" in body["error"]
+
+    def test_deeply_nested_json_is_400(self) -> None:
+        response, body = self.post_json("/api/messages", "[" * 200_000)
+        assert response.code == 400
+        assert body["error"] == "the body is nested too deeply"
+
+    def test_a_cursor_past_the_history_pages_through_without_replay(self) -> None:
+        """history is 20 in testing: 30 messages come in two pages, each exactly once."""
+        for number in range(30):
+            self.post_json("/api/messages", {"text": f"m{number}"})
+        seen: list[str] = []
+        cursor = 0
+        for _ in range(3):
+            _, body = self.get_json(f"/api/messages/updates?cursor={cursor}")
+            seen += [message["text"] for message in body["messages"]]
+            cursor = body["cursor"]
+            if len(seen) == 30:
+                break
+        assert seen == [f"m{number}" for number in range(30)]
+        _, body = self.get_json(f"/api/messages?cursor={cursor}")
+        assert body == {"messages": [], "cursor": cursor}
 
     def test_bad_cursor_is_400(self) -> None:
         for cursor in ("abc", "-1"):
@@ -103,7 +142,11 @@ class MessagesTest(FeedTestCase):
         assert self.app.feed.last_id == pushed["id"]
 
         await socket.write_message("not json")
-        assert json.loads(await socket.read_message()) == {"error": "send a JSON object"}
+        error = json.loads(await socket.read_message())["error"]
+        assert error.startswith("the message is not valid JSON")
+        await socket.write_message("[" * 200_000)
+        error = json.loads(await socket.read_message())["error"]
+        assert error == "the message is nested too deeply"
         await socket.write_message(json.dumps({"text": ""}))
         assert "text" in json.loads(await socket.read_message())["error"]
 
@@ -119,6 +162,49 @@ class ShortPollTest(FeedTestCase):
         assert response.code == 200
         assert body == {"messages": [], "cursor": 0}
         assert self.app.feed.waiting == 0
+
+    def test_a_cursor_ahead_of_the_feed_is_kept_not_reset(self) -> None:
+        """E.g. a cursor another worker gave: no replay of old messages, the cursor is kept."""
+        _, posted = self.post_json("/api/messages", {"text": "old"})
+        ahead = posted["message"]["id"] + 5
+        _, body = self.get_json(f"/api/messages/updates?cursor={ahead}")
+        assert body == {"messages": [], "cursor": ahead}
+
+
+class ShutdownTest(FeedTestCase):
+    @gen_test
+    async def test_closing_the_feed_answers_long_polls_and_closes_sockets(self) -> None:
+        poll = self.http_client.fetch(self.get_url("/api/messages/updates?cursor=0"))
+        socket = await self.open_socket()
+        await wait_until(lambda: self.app.feed.waiting == 1 and self.app.feed.subscribed == 1)
+        self.app.feed.close()
+        response = await asyncio.wait_for(poll, timeout=2)
+        assert json.loads(response.body) == {"messages": [], "cursor": 0}
+        assert await socket.read_message() is None
+        assert socket.close_code == 1001
+
+
+class SlowReaderTest(FeedTestCase):
+    @gen_test
+    async def test_a_socket_that_does_not_read_holds_one_message_not_all(self) -> None:
+        stuck: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        writes: list[Any] = []
+
+        def write_that_never_completes(self: Any, message: Any, binary: bool = False) -> Any:
+            writes.append(message)
+            return stuck
+
+        with mock.patch.object(FeedSocketHandler, "write_message", write_that_never_completes):
+            socket = await self.open_socket()
+            await wait_until(lambda: self.app.feed.subscribed == 1)
+            for number in range(20):
+                await self.post(f"m{number}")
+            await wait_until(lambda: len(writes) == 1)
+            await asyncio.sleep(0.2)
+            # The sender waits for each write: the other 19 stay in the database.
+            assert len(writes) == 1
+            socket.close()
+            await wait_until(lambda: self.app.feed.subscribed == 0)
 
 
 class BoundedFeedTest(FeedTestCase):

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tornado.options import OptionParser
 
 from {{ cookiecutter.package_name }} import settings
 from {{ cookiecutter.package_name }}.__main__ import main
-from {{ cookiecutter.package_name }}.options import config_file, load_options, new_parser
+from {{ cookiecutter.package_name }}.options import config_file, new_parser
+from {{ cookiecutter.package_name }}.options import load_options as load_command
 from {{ cookiecutter.package_name }}.settings import ConfigError, env_var
 
 SECRET = {env_var("SECRET_KEY"): "s3cret"}
+
+
+def load_options(environment: str, argv: Any = ("",), environ: Any = None) -> OptionParser:
+    return load_command(environment, argv, environ)[1]
 
 
 def test_every_environment_has_a_config_file() -> None:
@@ -40,15 +47,56 @@ def test_command_line_overrides_config_file() -> None:
     assert options.port == 9001
 
 
-def test_environment_overrides_command_line() -> None:
-    environ = {env_var("POLL_TIMEOUT"): "9", env_var("LOG_LEVEL"): "error"}
-    options = load_options("testing", ["prog", "--poll_timeout=7.5"], environ)
-    assert options.poll_timeout == 9.0
+def test_command_line_overrides_environment() -> None:
+    """Defaults, config file, environment, command line: the usual order."""
+    environ = {env_var("POLL_TIMEOUT"): "9", env_var("LOG_LEVEL"): "error", env_var("PORT"): "1"}
+    options = load_options("testing", ["prog", "--poll-timeout=7.5", "--port=2"], environ)
+    assert options.poll_timeout == 7.5
+    assert options.port == 2
     assert options.logging == "error"
 
 
-def test_environment_booleans_parse_like_flags() -> None:
-    assert load_options("development", environ={env_var("DEBUG"): "false"}).debug is False
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("off", False), ("no", False), ("NO", False), ("0", False), ("False", False)]
+    + [("on", True), ("Yes", True), ("1", True), ("TRUE", True)],
+)
+def test_booleans_accept_the_usual_spellings(raw: str, expected: bool) -> None:
+    assert load_options("development", environ={env_var("DEBUG"): raw}).debug is expected
+    assert load_options("development", ["prog", f"--debug={raw}"]).debug is expected
+
+
+@pytest.mark.parametrize("raw", ["", "n", "disabled", "maybe"])
+def test_other_boolean_spellings_are_refused(raw: str) -> None:
+    with pytest.raises(ConfigError, match=env_var("DEBUG")):
+        load_options("development", environ={env_var("DEBUG"): raw})
+    with pytest.raises(ConfigError, match="--debug"):
+        load_options("development", ["prog", f"--debug={raw}"])
+
+
+def test_production_refuses_debug() -> None:
+    with pytest.raises(ConfigError, match=f"{env_var('DEBUG')} must be off in production"):
+        load_options("production", environ={env_var("DEBUG"): "on", **SECRET})
+
+
+def test_commands() -> None:
+    assert load_command("testing", ["prog"])[0] == "serve"
+    assert load_command("testing", ["prog", "migrate", "--port=9"])[0] == "migrate"
+    with pytest.raises(ConfigError, match="unknown command 'frobnicate'"):
+        load_command("testing", ["prog", "frobnicate"])
+
+
+def test_help_shows_the_layered_values_and_no_secret(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    environ = {env_var("POLL_TIMEOUT"): "12.5", env_var("SECRET_KEY"): "do-not-print"}
+    with pytest.raises(SystemExit) as caught:
+        load_options("testing", ["prog", "--help"], environ)
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Usage: prog [serve|migrate] [OPTIONS]")
+    assert "(default 12.5)" in out
+    assert "do-not-print" not in out
 
 
 @pytest.mark.parametrize(
@@ -72,16 +120,37 @@ def test_bad_environment_value_names_the_variable(name: str, value: str) -> None
     assert "\n" not in str(caught.value)
 
 
-def test_several_processes_need_debug_off() -> None:
-    with pytest.raises(ConfigError, match=env_var("PROCESSES")):
-        load_options("development", environ={env_var("PROCESSES"): "2"})
-    assert load_options("production", environ={env_var("PROCESSES"): "2", **SECRET}).processes == 2
+def test_several_workers_need_debug_off_and_redis() -> None:
+    redis = {env_var("REDIS_URL"): "redis://127.0.0.1:6379/0"}
+    with pytest.raises(ConfigError, match=env_var("WORKERS")):
+        load_options("development", environ={env_var("WORKERS"): "2", **redis})
+    with pytest.raises(ConfigError, match=f"{env_var('WORKERS')}=2 needs {env_var('REDIS_URL')}"):
+        load_options("production", environ={env_var("WORKERS"): "2", **SECRET})
+    environ = {env_var("WORKERS"): "2", **redis, **SECRET}
+    assert load_options("production", environ=environ).workers == 2
 
 
-@pytest.mark.parametrize("argv", [["prog", "--no-such-option=1"], ["prog", "stray"]])
-def test_bad_command_line_is_a_config_error(argv: list[str]) -> None:
-    with pytest.raises(ConfigError, match="command line"):
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WORKERS", "0"),
+        ("WORKERS", "65"),
+        ("REDIS_URL", "http://x"),
+        ("DATABASE_URL", "mysql://x/y"),
+    ],
+)
+def test_data_settings_are_checked(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=env_var(name)):
+        load_options("testing", environ={env_var(name): value})
+
+
+@pytest.mark.parametrize("argv", [["prog", "--no-such-option=1"], ["prog", "serve", "stray"]])
+def test_bad_command_line_is_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ConfigError, match="usage: unknown argument"):
         load_options("testing", argv)
+    assert capsys.readouterr().out == ""  # no help printed
 
 
 def test_production_requires_the_secret_even_with_a_local_file(

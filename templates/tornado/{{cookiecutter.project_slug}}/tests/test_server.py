@@ -16,12 +16,15 @@ from typing import Any
 
 import pytest
 import tornado.process
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httpclient import AsyncHTTPClient
+from tornado.iostream import IOStream
+from tornado.tcpclient import TCPClient
 from tornado.testing import AsyncTestCase, bind_unused_port, gen_test
 from tornado.websocket import websocket_connect
 
 from {{ cookiecutter.package_name }} import __main__ as console
 from {{ cookiecutter.package_name }}.app import make_app
+from {{ cookiecutter.package_name }}.handlers.base import BaseHandler
 from {{ cookiecutter.package_name }}.server import (
     bind,
     raise_open_file_limit,
@@ -42,29 +45,49 @@ async def health(port: int) -> Any:
     return json.loads(reply.body)
 
 
+class SlowHandler(BaseHandler):
+    async def get(self) -> None:
+        await asyncio.sleep(0.5)
+        self.finish("done")
+
+
+async def raw_get(stream: IOStream, path: str) -> tuple[int, bytes]:
+    """GET on a kept-alive connection: status and body."""
+    await stream.write(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+    head = await stream.read_until(b"\r\n\r\n")
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    return int(head.split()[1]), await stream.read_bytes(length)
+
+
 class GracefulShutdownTest(AsyncTestCase):
-    @gen_test
-    async def test_stop_closes_long_polls_and_websockets(self) -> None:
+    @gen_test(timeout=10)
+    async def test_stop_drains_requests_long_polls_and_websockets(self) -> None:
         sock, port = bind_unused_port()
         app = make_app(app_options(poll_timeout=30.0))
+        app.add_handlers(".*", [(r"/slow", SlowHandler)])
+        await app.feed.start()
         stop = asyncio.Event()
         serving = asyncio.ensure_future(serve(app, [sock], stop))
         base = f"127.0.0.1:{port}"
 
         websocket = await websocket_connect(f"ws://{base}/api/messages/socket")
-        poll = asyncio.ensure_future(
-            AsyncHTTPClient().fetch(f"http://{base}/api/messages/updates", request_timeout=10)
-        )
+        client = AsyncHTTPClient()
+        poll = client.fetch(f"http://{base}/api/messages/updates", request_timeout=10)
+        slow = client.fetch(f"http://{base}/slow", request_timeout=10)
+        kept_alive = await TCPClient().connect("127.0.0.1", port)
+        assert (await raw_get(kept_alive, "/health"))[0] == 200
         await wait_until(lambda: app.feed.waiting == 1 and app.feed.subscribed == 1)
+        await wait_until(lambda: len(app.settings["in_flight"]) == 2)  # the poll, /slow
 
         stop.set()
-        await asyncio.wait_for(serving, timeout=4)
+        await wait_until(lambda: app.settings["draining"].is_set())
+        assert await raw_get(kept_alive, "/health") == (503, b'{"status": "stopping"}')
+        assert (await slow).body == b"done"  # finished, not cut off
+        assert json.loads((await poll).body) == {"messages": [], "cursor": 0}
         assert await websocket.read_message() is None
         assert websocket.close_code == 1001
-        websocket.close()
-        with pytest.raises((HTTPClientError, OSError)):
-            await poll
-        assert app.feed.waiting == 0
+        await asyncio.wait_for(serving, timeout=4)
+        await app.feed.stop()
 
     @gen_test
     async def test_sigterm_stops_run(self) -> None:
@@ -167,9 +190,18 @@ def test_run_workers_stops_every_worker_on_sigterm() -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads workers from /proc")
-def test_console_script_with_workers_stops_on_sigterm(start_server: Callable[..., Any]) -> None:
-    """The real thing: PROCESSES=2, SIGTERM to the parent only, everything exits 0."""
-    server = start_server(cwd=PROJECT_DIR, ENV="production", SECRET_KEY=TEST_SECRET, PROCESSES="2")
+def test_console_script_with_workers_stops_on_sigterm(
+    start_server: Callable[..., Any], database_url: str, redis_url: str
+) -> None:
+    """The real thing: WORKERS=2, SIGTERM to the parent only, everything exits 0."""
+    server = start_server(
+        cwd=PROJECT_DIR,
+        ENV="production",
+        SECRET_KEY=TEST_SECRET,
+        WORKERS="2",
+        REDIS_URL=redis_url,
+        DATABASE_URL=database_url,
+    )
     pid = server.process.pid
     children = Path(f"/proc/{pid}/task/{pid}/children")
     workers = [int(worker) for worker in children.read_text().split()]
@@ -181,10 +213,11 @@ def test_console_script_with_workers_stops_on_sigterm(start_server: Callable[...
 
 
 def test_console_script_logs_failed_requests_only_in_production(
-    start_server: Callable[..., Any],
+    start_server: Callable[..., Any], database_url: str
 ) -> None:
-    quiet = start_server(ENV="production", SECRET_KEY=TEST_SECRET)  # waits on /health: 200
-    verbose = start_server(ENV="production", SECRET_KEY=TEST_SECRET, ACCESS_LOG="true")
+    production = {"ENV": "production", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": database_url}
+    quiet = start_server(**production)  # waits on /health: 200
+    verbose = start_server(ACCESS_LOG="true", **production)
     for server in (quiet, verbose):
         assert server.get("/no/such/page").status == 404
         assert server.stop(signal.SIGTERM) == 0, server.output()

@@ -1,4 +1,5 @@
-"""Console script: ``{{ cookiecutter.project_slug }}`` or ``python -m {{ cookiecutter.package_name }}``.
+"""Console script: ``{{ cookiecutter.project_slug }}``,
+or ``python -m {{ cookiecutter.package_name }}``.
 
 ``serve`` (the default) runs CherryPy's engine; ``migrate`` applies the database migrations.
 Imports are absolute because CherryPy's autoreloader and SIGHUP re-execute this file as a
@@ -16,7 +17,7 @@ from {{ cookiecutter.package_name }} import settings
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="{{ cookiecutter.project_slug }}",
-        description="The web app. Settings come from {{ cookiecutter.__env_prefix }}* variables (see README).",
+        description=f"The web app. Settings come from {settings.PREFIX}* variables (see README).",
     )
     commands = parser.add_subparsers(dest="command", metavar="{serve,migrate}")
     commands.add_parser("serve", help="serve the site (the default)")

@@ -4,7 +4,8 @@
 and disposes of it when it stops, so no connection outlives the server or crosses an autoreload.
 ``tools.db`` gives each request ``cherrypy.request.db``, a Session that is committed when the
 handler succeeds and rolled back otherwise. The migrations ship inside the package, so an
-installed project (a Docker image too) applies them with ``{{ cookiecutter.project_slug }} migrate``.
+installed project (a Docker image too) applies them with
+``{{ cookiecutter.project_slug }} migrate``.
 """
 
 from __future__ import annotations

@@ -45,6 +45,9 @@ def serve(host: str | None = None, port: int | None = None) -> None:
             upgrade(directory=str(database.MIGRATIONS_DIR))
         elif pending := database.pending_migrations():
             raise settings.pending_migrations_error(pending)
+        # gunicorn forks its workers from this process: a pooled connection opened here must
+        # not be shared by them (SQLAlchemy's advice for os.fork(): dispose of the pool first).
+        database.db.engine.dispose()
     run_server(app)
 
 

@@ -2,31 +2,45 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from pathlib import Path
 from typing import Any
 
 import tornado.web
 from tornado.httputil import HTTPServerRequest
+from tornado.log import access_log
 from tornado.options import OptionParser
-from tornado.web import url
+from tornado.web import RequestHandler, url
 
-from .feed import MessageFeed
+from . import database
+from .broker import Broker, LocalBroker, RedisBroker
+from .feed import Feed
 from .handlers.base import OversizedRequestHandler, StaticHandler, oversized_status
-from .handlers.messages import FeedSocketHandler, FeedStatsHandler, MessagesHandler, UpdatesHandler
+from .handlers.messages import (
+    FeedSocketHandler,
+    FeedStatsHandler,
+    MessageHandler,
+    MessagesHandler,
+    UpdatesHandler,
+)
 from .handlers.pages import HealthHandler, IndexHandler, NotFoundHandler
 from .handlers.upstream import UpstreamHandler
+from .settings import check_database_url
+from .store import MessageStore
 from .upstream import Upstream, configure_client
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates"
 STATIC_PATH = Path(__file__).resolve().parent / "static"
 # WebSocket pings find clients that vanished without closing (no FIN), so they are dropped too.
 WEBSOCKET_PING_SECONDS = 30.0
+CLIENT_CLOSED_REQUEST = 499
 
 
 class Application(tornado.web.Application):
-    """A tornado Application that keeps the feed, so the server can close it on shutdown."""
+    """A tornado Application that keeps the feed, so the server can start and stop it."""
 
-    def __init__(self, feed: MessageFeed, handlers: list[Any], **settings: Any) -> None:
+    def __init__(self, feed: Feed, handlers: list[Any], **settings: Any) -> None:
         super().__init__(handlers, **settings)
         self.feed = feed
 
@@ -38,17 +52,33 @@ class Application(tornado.web.Application):
             return self.get_handler_delegate(request, OversizedRequestHandler, {"status": status})
         return super().find_handler(request, **kwargs)
 
-    def log_request(self, handler: tornado.web.RequestHandler) -> None:
-        """With the ``access_log`` setting off, only failed requests (4xx, 5xx: tornado logs them
-        at WARNING and ERROR) reach ``tornado.access``; skipped early, a success costs nothing."""
-        if handler.get_status() < 400 and not self.settings.get("access_log", True):
+
+def log_request(handler: RequestHandler) -> None:
+    """The ``log_function`` setting: like Tornado's, but a client that left (499) is not a
+    warning, and with ``access_log`` off only failures (4xx at WARNING, 5xx at ERROR) are logged."""
+    status = handler.get_status()
+    if status < 400 or status == CLIENT_CLOSED_REQUEST:
+        if not handler.settings["access_log"]:
             return
-        super().log_request(handler)
+        log = access_log.info
+    else:
+        log = access_log.warning if status < 500 else access_log.error
+    request = handler.request
+    milliseconds = 1000.0 * request.request_time()
+    log(
+        "%d %s %s (%s) %.2fms", status, request.method, request.uri, request.remote_ip, milliseconds
+    )
+
+
+def make_broker(options: OptionParser) -> Broker:
+    return RedisBroker(options.redis_url) if options.redis_url else LocalBroker()
 
 
 def make_app(options: OptionParser, **overrides: Any) -> Application:
-    """Build the application from layered options; ``overrides`` replace application settings."""
-    feed = MessageFeed(history=options.history, max_waiters=options.max_waiters)
+    """Build the application from layered options; ``overrides`` replace application settings.
+    The feed is started by ``await app.feed.start()`` in the event loop that serves it."""
+    engine = database.create_engine(check_database_url(options.database_url))
+    feed = Feed(MessageStore(engine), make_broker(options), options.history, options.max_waiters)
     upstream = None
     if options.upstream_url:
         upstream = Upstream(
@@ -62,6 +92,7 @@ def make_app(options: OptionParser, **overrides: Any) -> Application:
         url(r"/health", HealthHandler, name="health"),
         url(r"/api/feed", FeedStatsHandler, {"feed": feed}, name="feed"),
         url(r"/api/messages", MessagesHandler, {"feed": feed}, name="messages"),
+        url(r"/api/messages/([0-9]{1,18})", MessageHandler, {"feed": feed}, name="message"),
         url(
             r"/api/messages/updates",
             UpdatesHandler,
@@ -74,8 +105,8 @@ def make_app(options: OptionParser, **overrides: Any) -> Application:
     settings: dict[str, Any] = {
         # debug=True turns on autoreload, serve_traceback and turns off template caching.
         "debug": options.debug,
-        # Read by Application.log_request: off, successful requests are not logged.
         "access_log": options.access_log,
+        "log_function": log_request,
         "cookie_secret": options.secret_key,
         "template_path": str(TEMPLATE_PATH),
         # Served at /static/; static_url() in templates adds a version hash for caching.
@@ -89,6 +120,15 @@ def make_app(options: OptionParser, **overrides: Any) -> Application:
         # Refuse state-changing requests from other sites' pages (Tornado 6.6+).
         "cross_origin_protection": True,
         "websocket_ping_interval": WEBSOCKET_PING_SECONDS,
+        "websocket_max_message_size": options.max_body_size,
+        # Read by the server's graceful stop: requests not answered yet, and whether it began.
+        "in_flight": weakref.WeakSet(),
+        "draining": asyncio.Event(),
+        # Behind a reverse proxy: the client's address from X-Real-Ip / X-Forwarded-For.
+        "xheaders": options.xheaders,
+        "trusted_downstream": [
+            address.strip() for address in options.trusted_downstream.split(",") if address.strip()
+        ],
     }
     settings.update(overrides)
     return Application(feed, handlers, **settings)

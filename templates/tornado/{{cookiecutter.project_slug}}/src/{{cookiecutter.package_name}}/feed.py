@@ -1,120 +1,137 @@
-"""An in-memory message feed, in the style of Tornado's chat demo.
+"""The message feed: stored in the database, followed by long polls and WebSockets.
 
-Clients ask for the messages newer than a cursor (the id of the last message they saw). Long polls
-wait on a future until a message arrives or a timeout passes; WebSocket subscribers get a callback
-for each message. Every waiter and subscriber is removed when its client goes away, and their
-number is bounded, so many idle clients cost memory but never leak.
-
-The feed lives in one process: with several worker processes each has its own feed.
+Each process keeps a follower task that reads new messages from the database whenever the broker
+says something was posted (and every few seconds in case an event was lost), caches the newest
+``history`` of them, and wakes its waiting clients through a ``tornado.locks.Condition``. Clients
+ask for the messages after a cursor, the database id of the last one they saw, so they get each
+message once and in order whichever worker they reach.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import deque
-from dataclasses import dataclass
-from typing import Protocol
+import bisect
+import contextlib
+import logging
+from collections.abc import Iterator
 
+from sqlalchemy.exc import DBAPIError
+from tornado.ioloop import IOLoop
+from tornado.locks import Condition
 
-@dataclass(frozen=True)
-class Message:
-    id: int
-    text: str
-    created: float
+from .broker import Broker
+from .models import Message
+from .store import MessageStore
 
-    def as_json(self) -> dict[str, object]:
-        return {"id": self.id, "text": self.text, "created": self.created}
-
-
-class Subscriber(Protocol):
-    """What the feed needs from a WebSocket handler."""
-
-    def push(self, message: Message) -> None: ...
-
-    def close(self, code: int | None = None, reason: str | None = None) -> None: ...
+log = logging.getLogger(__name__)
+# A lost broker event delays delivery by at most this long.
+CATCH_UP_SECONDS = 5.0
 
 
 class FeedFullError(Exception):
-    """Too many clients are already waiting on the feed."""
+    """Too many clients are already following the feed in this process."""
 
 
-class MessageFeed:
-    def __init__(self, history: int, max_waiters: int) -> None:
+class Feed:
+    def __init__(self, store: MessageStore, broker: Broker, history: int, max_waiters: int) -> None:
+        self.store = store
+        self.broker = broker
+        self.history = history
         self.max_waiters = max_waiters
-        self._messages: deque[Message] = deque(maxlen=history)
-        self._last_id = 0
-        self._waiters: set[asyncio.Future[None]] = set()
-        self._subscribers: set[Subscriber] = set()
-
-    @property
-    def last_id(self) -> int:
-        return self._last_id
-
-    @property
-    def waiting(self) -> int:
-        """Long polls currently waiting."""
-        return len(self._waiters)
-
-    @property
-    def subscribed(self) -> int:
-        """WebSocket clients currently subscribed."""
-        return len(self._subscribers)
+        self.waiting = 0  # long polls waiting now
+        self.subscribed = 0  # WebSockets open now
+        self.closing = False
+        self.last_id = 0  # newest id this process has read
+        self.floor = 0  # the cache holds every message with floor < id <= last_id
+        self.recent: list[Message] = []
+        self.changed = asyncio.Event()
+        self.condition = Condition()
+        self.follower: asyncio.Task[None] | None = None
 
     @property
     def full(self) -> bool:
         return self.waiting + self.subscribed >= self.max_waiters
 
-    def since(self, cursor: int) -> list[Message]:
-        """Messages newer than ``cursor``; all of them when the cursor is unknown (from the future,
-        e.g. a client that saw a previous run of the server)."""
-        if cursor > self._last_id:
-            cursor = 0
-        return [message for message in self._messages if message.id > cursor]
+    async def start(self) -> None:
+        self.last_id = self.floor = await self.store.last_id()
+        self.follower = asyncio.create_task(self.follow())
+        await self.broker.start(self.changed.set)
 
-    def post(self, text: str) -> Message:
-        """Add a message and wake every waiter and subscriber."""
-        self._last_id += 1
-        message = Message(id=self._last_id, text=text, created=time.time())
-        self._messages.append(message)
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        for subscriber in list(self._subscribers):
-            subscriber.push(message)
+    async def follow(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), CATCH_UP_SECONDS)
+            self.changed.clear()
+            try:
+                await self.read_new()
+            except (DBAPIError, OSError) as error:
+                log.warning("cannot read new messages: %s", error)
+
+    async def read_new(self) -> None:
+        while new := await self.store.since(self.last_id, self.history):
+            cached = self.recent + new
+            self.recent = cached[-self.history :]
+            if len(cached) > self.history:
+                self.floor = self.recent[0].id - 1
+            self.last_id = new[-1].id
+            self.condition.notify_all()
+            if len(new) < self.history:
+                break
+
+    async def post(self, text: str) -> Message:
+        message = await self.store.add(text)
+        self.changed.set()  # this process need not wait for the broker's round trip
+        await self.broker.publish(message.id)
         return message
 
-    async def wait_for_messages(self, cursor: int, timeout: float) -> list[Message]:
-        """Messages newer than ``cursor``, waiting up to ``timeout`` seconds for the first one.
+    async def since(self, cursor: int) -> list[Message]:
+        """Up to ``history`` messages newer than ``cursor``: from the cache when it covers the
+        cursor, else from the database (an old cursor, or one another worker gave)."""
+        if self.floor <= cursor <= self.last_id:
+            start = bisect.bisect_right(self.recent, cursor, key=lambda message: message.id)
+            return self.recent[start : start + self.history]
+        return await self.store.since(cursor, self.history)
 
-        Returns an empty list on timeout. Cancelling the call (the client went away) removes the
-        waiter at once. Raises FeedFullError when ``max_waiters`` clients already wait.
-        """
-        messages = self.since(cursor)
-        if messages:
-            return messages
+    async def wait(self, cursor: int, timeout: float | None) -> list[Message]:
+        """Messages newer than ``cursor``, waiting up to ``timeout`` seconds (None: until the
+        feed closes) for the first; an empty list on timeout or shutdown."""
+        messages = await self.since(cursor)
+        deadline = None if timeout is None else IOLoop.current().time() + timeout
+        while not messages and not self.closing:
+            if not await self.condition.wait(deadline):
+                return []
+            if self.last_id > cursor:
+                messages = await self.since(cursor)
+        return messages
+
+    @contextlib.contextmanager
+    def long_poll(self) -> Iterator[None]:
         if self.full:
             raise FeedFullError
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
+        self.waiting += 1
         try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            return []
+            yield
         finally:
-            self._waiters.discard(waiter)
-        return self.since(cursor)
+            self.waiting -= 1
 
-    def subscribe(self, subscriber: Subscriber) -> None:
-        """Call ``subscriber`` with every new message. Raises FeedFullError past the bound."""
+    def subscribe(self) -> None:
         if self.full:
             raise FeedFullError
-        self._subscribers.add(subscriber)
+        self.subscribed += 1
 
-    def unsubscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.discard(subscriber)
+    def unsubscribe(self) -> None:
+        self.subscribed -= 1
 
-    def close_subscribers(self) -> None:
-        """Close every WebSocket (1001: going away), e.g. on shutdown."""
-        for subscriber in list(self._subscribers):
-            subscriber.close(1001, "server shutting down")
+    def close(self) -> None:
+        """Shutting down: waiting long polls answer with nothing, WebSockets close."""
+        self.closing = True
+        self.condition.notify_all()
+
+    async def stop(self) -> None:
+        self.close()
+        if self.follower is not None:
+            self.follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.follower
+        await self.broker.close()
+        await self.store.close()

@@ -1,17 +1,19 @@
 """Configuration with ``tornado.options``.
 
-Layers, each overriding the one before: the defaults given to ``define`` (from
-``settings.DEFAULTS``), the config file for the environment (``config/<environment>.py``, shipped
-in the package), the command line, then environment variables named ``{{ cookiecutter.__env_prefix }}<OPTION>``.
+Layers, each overriding the one before: the defaults given to ``define``, the config file for the
+environment (``config/<environment>.py``, shipped in the package), environment variables named
+``{{ cookiecutter.__env_prefix }}<OPTION>``, then the command line. ``--help`` shows the values the
+first three layers give.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import io
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tornado.log import define_logging_options
 from tornado.options import Error as OptionsError
 from tornado.options import OptionParser
 
@@ -20,55 +22,56 @@ from .settings import ConfigError, env_var
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 GROUP = "application"
-# Tornado's own ``--logging`` option is set by the contract's LOG_LEVEL variable.
+COMMANDS = ("serve", "migrate")
+# The contract's LOG_LEVEL sets the option tornado calls ``logging``.
 ENVIRON_NAMES = {"logging": "LOG_LEVEL"}
-# The contract's checks give the same one-line message in every framework.
-CONTRACT_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "host": settings.check_host,
-    "port": settings.check_port,
-    "logging": settings.check_log_level,
+TRUE = ("true", "1", "yes", "on")
+FALSE = ("false", "0", "no", "off")
+# Never shown by --help: the value may be a secret.
+HIDDEN = ("secret_key",)
+
+# name: (built-in default, type, help). Tornado's bool parser takes anything but false/0/f as
+# true, so booleans are parsed here first (parse_bool).
+OPTIONS: dict[str, tuple[Any, type, str]] = {
+    "host": (settings.DEFAULTS["HOST"], str, "interface to listen on"),
+    "port": (settings.DEFAULTS["PORT"], int, "port to listen on"),
+    "logging": (settings.DEFAULTS["LOG_LEVEL"].lower(), str, "log level: debug, info, warning..."),
+    "secret_key": (None, str, "signs secure cookies; required in production"),
+    "debug": (False, bool, "autoreload, tracebacks in error responses; never in production"),
+    "access_log": (True, bool, "log every request; off: only failed ones (4xx, 5xx)"),
+    "workers": (1, int, "production worker processes (1-64); more than 1 needs redis_url"),
+    "database_url": (None, str, "SQLAlchemy URL; default: var/<environment>.sqlite3"),
+    "redis_url": (None, str, "Redis for the feed's events between processes"),
+    "xheaders": (False, bool, "trust X-Real-Ip / X-Forwarded-For from a reverse proxy"),
+    "trusted_downstream": ("", str, "comma-separated proxy addresses skipped in X-Forwarded-For"),
+    "poll_timeout": (60.0, float, "seconds a long poll waits before answering with nothing"),
+    "max_waiters": (10_000, int, "most feed clients (long polls + WebSockets) per process"),
+    "history": (200, int, "most messages in one answer, and messages cached per process"),
+    "upstream_url": (None, str, "base URL of the upstream HTTP service"),
+    "upstream_connect_timeout": (2.0, float, "seconds to connect to the upstream"),
+    "upstream_request_timeout": (5.0, float, "seconds for a whole upstream request"),
+    "max_clients": (10, int, "concurrent upstream requests (AsyncHTTPClient max_clients)"),
+    "max_body_size": (1024 * 1024, int, "largest request body in bytes (413 above it)"),
+    "max_header_size": (256 * 1024, int, "bytes of request line + headers the server reads"),
 }
+POSITIVE = (
+    "poll_timeout",
+    "max_waiters",
+    "history",
+    "upstream_connect_timeout",
+    "upstream_request_timeout",
+    "max_clients",
+    "max_body_size",
+    "max_header_size",
+)
 
 
-def define_options(parser: OptionParser) -> None:
-    """Declare the application's options on ``parser`` (the global ``options`` in production)."""
-    if "logging" not in parser:
-        define_logging_options(parser)
-    parser.logging = settings.DEFAULTS["LOG_LEVEL"].lower()
-
-    def define(name: str, default: Any, description: str, kind: type) -> None:
-        parser.define(name, default=default, type=kind, help=description, group=GROUP)
-
-    define("host", settings.DEFAULTS["HOST"], "interface to listen on", str)
-    define("port", settings.DEFAULTS["PORT"], "port to listen on", int)
-    define("secret_key", None, "signs secure cookies; required in production", str)
-    define("debug", False, "autoreload, tracebacks in error responses, no template cache", bool)
-    define(
-        "access_log",
-        True,
-        "log every request to tornado.access; off: only failed ones (4xx, 5xx)",
-        bool,
-    )
-    define("processes", 1, "worker processes, 0 = one per CPU (production only)", int)
-    define("poll_timeout", 60.0, "seconds a long poll waits before answering with nothing", float)
-    define("max_waiters", 10_000, "most clients waiting on the feed (long polls + WebSockets)", int)
-    define("history", 200, "messages the feed keeps", int)
-    define("upstream_url", None, "base URL of the upstream HTTP service", str)
-    define("upstream_connect_timeout", 2.0, "seconds to connect to the upstream", float)
-    define("upstream_request_timeout", 5.0, "seconds for a whole upstream request", float)
-    define("max_clients", 10, "concurrent upstream requests (AsyncHTTPClient max_clients)", int)
-    define("max_body_size", 1024 * 1024, "largest request body in bytes (413 above it)", int)
-    define(
-        "max_header_size",
-        256 * 1024,
-        "bytes of request line + headers the server reads (closes the connection above it)",
-        int,
-    )
-
-
-def new_parser() -> OptionParser:
+def new_parser(defaults: Mapping[str, Any] | None = None) -> OptionParser:
+    """A parser with the application's options; ``defaults`` replace the built-in ones."""
     parser = OptionParser()
-    define_options(parser)
+    for name, (default, kind, description) in OPTIONS.items():
+        default = (defaults or {}).get(name, default)
+        parser.define(name, default=default, type=kind, help=description, group=GROUP)
     return parser
 
 
@@ -80,44 +83,103 @@ def environ_name(option: str) -> str:
     return env_var(ENVIRON_NAMES.get(option, option.upper()))
 
 
+def parse_bool(raw: str, name: str) -> bool:
+    value = raw.strip().lower()
+    if value in TRUE + FALSE:
+        return value in TRUE
+    raise ConfigError(f"{name} must be true or false (or 1/0, yes/no, on/off), not {raw!r}")
+
+
 def apply_environ(parser: OptionParser, environ: Mapping[str, str]) -> None:
     """Set options from prefixed environment variables, parsed like their command-line flags."""
-    for option in [*parser.group_dict(GROUP), *ENVIRON_NAMES]:
+    for option, (_, kind, _) in OPTIONS.items():
         name = environ_name(option)
         raw = environ.get(name)
         if raw is None:
             continue
-        if option in CONTRACT_CHECKS:
-            raw = str(CONTRACT_CHECKS[option](raw))
+        if kind is bool:
+            setattr(parser, option, parse_bool(raw, name))
+            continue
         try:
             parser.parse_command_line(["", f"--{option}={raw}"], final=False)
-        except (OptionsError, ValueError) as error:
-            raise ConfigError(f"{name} has a bad value {raw!r}: {error}") from None
+        except (OptionsError, ValueError):
+            kind_name = {int: "a whole number", float: "a number"}.get(kind, "text")
+            raise ConfigError(f"{name} must be {kind_name}, not {raw!r}") from None
 
 
-def check(parser: OptionParser) -> None:
+def split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """``[serve|migrate] [--option=value ...]``: the command (serve by default) and the flags."""
+    args = list(argv[1:])
+    command = "serve"
+    if args and not args[0].startswith("-"):
+        command = args.pop(0)
+        if command not in COMMANDS:
+            raise ConfigError(
+                f"usage: unknown command {command!r}; commands: {', '.join(COMMANDS)} (see --help)"
+            )
+    return command, args
+
+
+def print_help(parser: OptionParser, program: str) -> None:
+    out = io.StringIO()
+    parser.print_help(out)
+    usage = f"Usage: {program} [{'|'.join(COMMANDS)}] [OPTIONS]\n"
+    sys.stdout.write(usage + out.getvalue().split("\n", 1)[1])
+
+
+def parse_flags(layered: OptionParser, flags: list[str], program: str) -> dict[str, Any]:
+    """The options given on the command line, parsed by tornado.options; ``--help`` prints the
+    options with the layered values as defaults and exits 0."""
+    shown = {name: value for name, value in layered.as_dict().items() if name not in HIDDEN}
+    if shown.get("database_url"):
+        shown["database_url"] = settings.check_database_url(shown["database_url"]).redacted()
+    parser = new_parser(shown)
+    given: list[str] = []
+    normalized = []
+    for flag in flags:
+        name, equals, value = flag.removeprefix("--").partition("=")
+        name = name.replace("-", "_")
+        if flag in ("--help", "-h"):
+            print_help(parser, program)
+            raise SystemExit(0)
+        if not flag.startswith("--") or name not in OPTIONS:
+            raise ConfigError(f"usage: unknown argument {flag!r} (see {program} --help)")
+        if OPTIONS[name][1] is bool and equals:
+            value = str(parse_bool(value, f"--{name}")).lower()
+        given.append(name)
+        normalized.append(f"--{name}{equals}{value}")
+    try:
+        parser.parse_command_line(["", *normalized], final=False)
+    except (OptionsError, ValueError) as error:
+        raise ConfigError(f"usage: {error}") from None
+    return {name: getattr(parser, name) for name in given}
+
+
+def check(parser: OptionParser, environment: str) -> None:
     """Validate the layered result: every rule names the variable that sets the option."""
     parser.host = settings.check_host(parser.host)
     parser.port = settings.check_port(parser.port)
     parser.logging = settings.check_log_level(parser.logging).lower()
-    rules = {
-        "processes": parser.processes >= 0,
-        "poll_timeout": parser.poll_timeout > 0,
-        "max_waiters": parser.max_waiters >= 1,
-        "history": parser.history >= 1,
-        "upstream_connect_timeout": parser.upstream_connect_timeout > 0,
-        "upstream_request_timeout": parser.upstream_request_timeout > 0,
-        "max_clients": parser.max_clients >= 1,
-        "max_body_size": parser.max_body_size >= 1,
-        "max_header_size": parser.max_header_size >= 1,
-    }
-    for option, ok in rules.items():
-        if not ok:
+    parser.workers = settings.check_workers(parser.workers)
+    for option in POSITIVE:
+        if getattr(parser, option) <= 0:
             value = getattr(parser, option)
             raise ConfigError(f"{environ_name(option)} must be positive, not {value!r}")
-    if parser.debug and parser.processes != 1:
+    if parser.debug and environment == "production":
+        raise ConfigError(f"{environ_name('debug')} must be off in production")
+    if parser.debug and parser.workers != 1:
         # Tornado's autoreload cannot supervise forked workers.
-        raise ConfigError(f"{environ_name('processes')} must be 1 when debug is on")
+        raise ConfigError(f"{environ_name('workers')} must be 1 when debug is on")
+    if parser.workers > 1 and not parser.redis_url:
+        raise ConfigError(
+            f"{environ_name('workers')}={parser.workers} needs {environ_name('redis_url')}: "
+            "without it a message posted to one worker would not reach the others' clients"
+        )
+    if parser.redis_url:
+        settings.check_redis_url(parser.redis_url)
+    parser.database_url = settings.check_database_url(
+        parser.database_url or settings.default_database_url(environment)
+    ).url
     if parser.upstream_url and not parser.upstream_url.startswith(("http://", "https://")):
         raise ConfigError(
             f"{environ_name('upstream_url')} must be an http:// or https:// URL, "
@@ -129,22 +191,15 @@ def load_options(
     environment: str,
     argv: Sequence[str] = ("",),
     environ: Mapping[str, str] | None = None,
-    parser: OptionParser | None = None,
-) -> OptionParser:
-    """Layer the configuration for ``environment``; raise ConfigError on a bad value.
-
-    Parse callbacks (tornado's logging set-up) are not run here: the caller runs them once the
-    whole configuration is known to be valid, so an error is the only output.
-    """
-    parser = parser if parser is not None else new_parser()
+) -> tuple[str, OptionParser]:
+    """The command and the layered options for ``environment``; ConfigError on a bad value."""
+    command, flags = split_command(argv)
+    parser = new_parser()
     parser.parse_config_file(str(config_file(environment)), final=False)
-    try:
-        extra = parser.parse_command_line(list(argv), final=False)
-    except (OptionsError, ValueError) as error:
-        raise ConfigError(f"command line: {error}") from None
-    if extra:
-        raise ConfigError(f"command line: unexpected argument {extra[0]!r}")
     apply_environ(parser, environ if environ is not None else {})
-    check(parser)
+    program = Path(argv[0]).name if argv and argv[0] else "{{ cookiecutter.project_slug }}"
+    for name, value in parse_flags(parser, flags, program).items():
+        setattr(parser, name, value)
+    check(parser, environment)
     parser.secret_key = settings.resolve_secret_key(environment, parser.secret_key)
-    return parser
+    return command, parser

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # Time for open requests to finish on shutdown; below the 5 s a supervisor usually allows.
 GRACE_SECONDS = 3.0
+DRAIN_POLL_SECONDS = 0.02
 
 
 def raise_open_file_limit() -> int:
@@ -55,7 +56,29 @@ def server_options(app: Application) -> dict[str, Any]:
     return {
         "max_body_size": app.settings["max_body_size"],
         "max_header_size": app.settings["max_header_size"],
+        "xheaders": app.settings["xheaders"],
+        "trusted_downstream": app.settings["trusted_downstream"],
     }
+
+
+async def drain(app: Application, server: HTTPServer, grace: float) -> None:
+    """Stop accepting, answer /health with 503, let the requests in flight finish (long polls
+    answer with no messages, WebSockets close with 1001), then close what is left."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + grace
+    app.settings["draining"].set()
+    server.stop()
+    app.feed.close()
+    in_flight = app.settings["in_flight"]
+    while in_flight and loop.time() < deadline:
+        await asyncio.sleep(DRAIN_POLL_SECONDS)
+    if in_flight:
+        log.warning("%d request(s) still open after %.0f s; closing them", len(in_flight), grace)
+    try:
+        # Idle keep-alive connections; WebSockets are closed by their sender (feed.close()).
+        await asyncio.wait_for(server.close_all_connections(), max(deadline - loop.time(), 0.1))
+    except TimeoutError:
+        log.warning("connections still open after %.0f s; stopping anyway", grace)
 
 
 async def serve(app: Application, sockets: list[socket.socket], stop: asyncio.Event) -> None:
@@ -63,14 +86,8 @@ async def serve(app: Application, sockets: list[socket.socket], stop: asyncio.Ev
     server = HTTPServer(app, **server_options(app))
     server.add_sockets(sockets)
     await stop.wait()
-    log.info("stopping: closing connections")
-    server.stop()
-    # close_all_connections() leaves WebSockets open: the feed closes them.
-    app.feed.close_subscribers()
-    try:
-        await asyncio.wait_for(server.close_all_connections(), GRACE_SECONDS)
-    except TimeoutError:
-        log.warning("connections still open after %.0f s; stopping anyway", GRACE_SECONDS)
+    log.info("stopping: draining connections")
+    await drain(app, server, GRACE_SECONDS)
 
 
 async def run(
@@ -88,12 +105,14 @@ async def run(
             stop.set()
 
         loop.add_reader(parent_pipe, parent_gone)
+    app = make_app(options)
     try:
-        app = make_app(options)
+        await app.feed.start()
         host, port = sockets[0].getsockname()[:2]
         log.info("listening on http://%s:%s (pid %d)", host, port, os.getpid())
         await serve(app, sockets, stop)
     finally:
+        await app.feed.stop()
         for signum in STOP_SIGNALS:
             loop.remove_signal_handler(signum)
         if parent_pipe is not None:
@@ -131,3 +150,7 @@ def run_workers(count: int, serve_worker: Callable[[int], None]) -> None:
     # the stop signals itself.
     close_write_end()
     serve_worker(read_end)
+    # A forked worker leaves like multiprocessing's do: without the interpreter's teardown,
+    # which is the parent's business and took seconds here under load.
+    logging.shutdown()
+    os._exit(0)

@@ -11,6 +11,9 @@ from typing import Any
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
 from tornado.simple_httpclient import HTTPTimeoutError
 
+# The code Tornado's client gives a request that got no response at all.
+NO_RESPONSE = 599
+
 
 class UpstreamError(Exception):
     """The upstream could not be reached or answered with an error (502 for our clients)."""
@@ -74,6 +77,9 @@ class Upstream:
         except HTTPTimeoutError as error:
             raise UpstreamTimeoutError(f"GET {path}: {error.message}") from None
         except HTTPClientError as error:
+            if error.code == NO_RESPONSE:
+                # Not an answer: the connection failed, e.g. "Stream closed".
+                raise UpstreamError(f"GET {path}: connection error: {error.message}") from None
             raise UpstreamError(f"GET {path}: the upstream answered {error.code}") from None
         except OSError as error:
             raise UpstreamError(f"GET {path}: {error.strerror or error}") from None
@@ -82,11 +88,15 @@ class Upstream:
         )
 
     async def fetch_all(self, paths: Iterable[str]) -> list[UpstreamResult]:
-        """Fetch every path concurrently; raise the first error, in path order, if any failed."""
-        results = await asyncio.gather(
-            *(self.fetch(path) for path in paths), return_exceptions=True
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        return results  # type: ignore[return-value]
+        """Fetch every path concurrently. The first failure is raised at once and the other
+        fetches are cancelled: the client's answer does not wait for them."""
+        tasks = [asyncio.ensure_future(self.fetch(path)) for path in paths]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                if task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+            return [task.result() for task in tasks]
+        finally:
+            for task in tasks:
+                task.cancel()

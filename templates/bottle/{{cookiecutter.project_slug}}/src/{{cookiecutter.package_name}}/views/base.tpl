@@ -4,16 +4,17 @@
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{{title}} · {{project_name}}</title>
-  <link rel="stylesheet" href="/static/style.css">
+  <link rel="icon" href="{{url('static', path='favicon.svg')}}" type="image/svg+xml">
+  <link rel="stylesheet" href="{{url('static', path='style.css')}}">
 </head>
 <body class="theme-{{theme}}">
   <header>
-    <a class="home" href="/">{{project_name}}</a>
+    <a class="home" href="{{url('index')}}">{{project_name}}</a>
     <nav>
-      <a href="/contact">Contact</a>
-      <a href="/preferences">Preferences</a>
-      <a href="/uploads">Uploads</a>
-      <a href="/headers">Headers</a>
+      <a href="{{url('contact')}}">Contact</a>
+      <a href="{{url('preferences')}}">Preferences</a>
+      <a href="{{url('uploads')}}">Uploads</a>
+      <a href="{{url('headers')}}">Headers</a>
     </nav>
   </header>
   <main>

@@ -2,22 +2,22 @@
 % if errors:
 <p class="error" role="alert">Please correct the fields marked below.</p>
 % end
-<form method="post" action="/contact" novalidate>
-  <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-  <label for="name">Name</label>
-  <input id="name" name="name" maxlength="100" value="{{form.get('name', '')}}" required>
-  % if 'name' in errors:
-  <p class="field-error" id="name-error">{{errors['name']}}</p>
+<form method="post" action="{{url('contact')}}" novalidate>
+  <input type="hidden" name="csrf_token" value="{{csrf_token()}}">
+% for field, label, kind in (('name', 'Name', 'text'), ('email', 'Email', 'email'), ('message', 'Message', None)):
+  % attributes = f'id="{field}" name="{field}" required'
+  % if field in errors:
+  %   attributes += f' aria-invalid="true" aria-describedby="{field}-error"'
   % end
-  <label for="email">Email</label>
-  <input id="email" name="email" type="email" maxlength="254" value="{{form.get('email', '')}}" required>
-  % if 'email' in errors:
-  <p class="field-error" id="email-error">{{errors['email']}}</p>
+  <label for="{{field}}">{{label}}</label>
+  % if kind:
+  <input {{!attributes}} type="{{kind}}" maxlength="{{limits[field]}}" value="{{form.get(field, '')}}">
+  % else:
+  <textarea {{!attributes}} maxlength="{{limits[field]}}" rows="6">{{form.get(field, '')}}</textarea>
   % end
-  <label for="message">Message</label>
-  <textarea id="message" name="message" maxlength="2000" rows="6" required>{{form.get('message', '')}}</textarea>
-  % if 'message' in errors:
-  <p class="field-error" id="message-error">{{errors['message']}}</p>
+  % if field in errors:
+  <p class="field-error" id="{{field}}-error">{{errors[field]}}</p>
   % end
+% end
   <button type="submit">Send</button>
 </form>

@@ -3,7 +3,8 @@
 ``{{ cookiecutter.project_slug }} migrate`` (and a development start) hands Alembic its engine in
 ``config.attributes``. The ``alembic`` command line, run from the project root with its
 ``alembic.ini``, reads the database from the project's layered configuration instead
-(``{{ cookiecutter.__env_prefix }}ENV``, ``{{ cookiecutter.__env_prefix }}DATABASE_URL``, the config files).
+(``{{ cookiecutter.__env_prefix }}ENV``, ``{{ cookiecutter.__env_prefix }}DATABASE_URL``,
+the config files).
 """
 
 from __future__ import annotations

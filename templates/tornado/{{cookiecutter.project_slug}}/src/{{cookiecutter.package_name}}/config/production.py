@@ -2,11 +2,6 @@
 # Environment variables and the command line override it. See options.py for every option.
 
 debug = False
-logging = "info"
 # Log failed requests (4xx, 5xx) only: a line for every request costs about a fifth more CPU
 # per request. {{ cookiecutter.__env_prefix }}ACCESS_LOG=true logs every request again.
 access_log = False
-# One process by default; more with {{ cookiecutter.__env_prefix }}PROCESSES (0 = one per CPU).
-processes = 1
-poll_timeout = 60.0
-max_waiters = 10_000

@@ -1,6 +1,5 @@
 # Options for the test suite, read by tornado.options.parse_config_file (this file is Python).
 
-debug = False
 logging = "warning"
 poll_timeout = 2.0
 max_waiters = 50

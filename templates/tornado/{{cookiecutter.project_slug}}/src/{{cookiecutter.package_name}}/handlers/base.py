@@ -7,8 +7,15 @@ import json
 import traceback
 from typing import Any
 
+import tornado.process
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
-from tornado.web import HTTPError, RequestHandler, StaticFileHandler, stream_request_body
+from tornado.web import (
+    Application,
+    HTTPError,
+    RequestHandler,
+    StaticFileHandler,
+    stream_request_body,
+)
 
 # Sent with every response, error pages included. The pages load scripts and styles from
 # /static only (no inline code), and no other site may frame them.
@@ -28,13 +35,36 @@ MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 8 * 1024
 
 
+def worker_id() -> str:
+    """Which forked worker answers ("0" in a single process): tests and operators can tell."""
+    return str(tornado.process.task_id() or 0)
+
+
 class BaseHandler(RequestHandler):
-    """Base of every handler of the application."""
+    """Base of every handler of the application. Each request is in the application's
+    ``in_flight`` set until it is answered, so shutdown can wait for it."""
+
+    def __init__(self, application: Application, request: HTTPServerRequest, **kwargs: Any):
+        super().__init__(application, request, **kwargs)
+        application.settings["in_flight"].add(self)
+
+    def on_finish(self) -> None:
+        self.settings["in_flight"].discard(self)
+
+    def on_connection_close(self) -> None:
+        self.settings["in_flight"].discard(self)
+        super().on_connection_close()
 
     def set_default_headers(self) -> None:
         # Tornado calls this for each response, and again when send_error() clears the headers.
         for name, value in SECURITY_HEADERS.items():
             self.set_header(name, value)
+        self.set_header("X-Worker", worker_id())
+
+    def wants_html(self) -> bool:
+        """A browser asking for a page (not the API): errors are HTML for it."""
+        accept = self.request.headers.get("Accept", "")
+        return "text/html" in accept and not self.request.path.startswith("/api/")
 
     def set_cookie(self, name: str, value: str | bytes, *args: Any, **kwargs: Any) -> None:
         """Cookies (signed ones too) default to HttpOnly, SameSite=Lax and, unless debug is on
@@ -74,7 +104,12 @@ class JsonHandler(BaseHandler):
                 self.set_header(name, value)
         if exc_info and self.settings.get("serve_traceback"):
             body["traceback"] = traceback.format_exception(*exc_info)
-        self.finish(body)
+        if self.wants_html():
+            self.render(
+                "error.html", status=status_code, error=body["error"], details=body.get("traceback")
+            )
+        else:
+            self.finish(body)
 
     def int_argument(self, name: str, default: int, minimum: int = 0) -> int:
         """A non-negative integer query argument; 400 when it is not one."""
@@ -118,13 +153,20 @@ class JsonBodyHandler(JsonHandler):
         content_type = self.request.headers.get("Content-Type", "")
         if content_type.split(";")[0].strip().lower() != "application/json":
             raise ApiError(415, "send the body as application/json")
-        try:
-            data = json.loads(self.body)
-        except ValueError as error:  # UnicodeDecodeError is a ValueError too
-            raise ApiError(400, f"the body is not valid JSON: {error}") from None
+        data = parse_json(self.body)
         if not isinstance(data, dict):
             raise ApiError(400, "the body must be a JSON object")
         return data
+
+
+def parse_json(body: str | bytes, what: str = "the body") -> Any:
+    """JSON from a client; 400 when it is not valid JSON or nested too deeply to parse."""
+    try:
+        return json.loads(body)
+    except ValueError as error:  # UnicodeDecodeError is a ValueError too
+        raise ApiError(400, f"{what} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ApiError(400, f"{what} is nested too deeply") from None
 
 
 def header_bytes(headers: HTTPHeaders) -> int:

@@ -1,4 +1,4 @@
-"""The HTML home page, the health check and the JSON 404."""
+"""The HTML home page, the health check and the 404 (HTML for browsers, JSON otherwise)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ class IndexHandler(BaseHandler):
 
 
 class HealthHandler(JsonHandler):
+    """200 while serving; 503 once shutdown has begun, so a load balancer stops sending."""
+
     def get(self) -> None:
+        if self.settings["draining"].is_set():
+            self.set_status(503)
+            self.finish({"status": "stopping"})
+            return
         self.finish({"status": "ok"})
 
     def head(self) -> None:
@@ -25,7 +31,7 @@ class HealthHandler(JsonHandler):
 
 
 class NotFoundHandler(JsonHandler):
-    """The application's ``default_handler_class``: unknown paths get a JSON 404."""
+    """The application's ``default_handler_class``: unknown paths get a 404."""
 
     def prepare(self) -> None:
         raise ApiError(404, f"no such resource: {self.request.path}")

@@ -1,0 +1,125 @@
+"""Two worker processes and a real Redis: a post made through one worker reaches the long polls
+and WebSockets held by the other, each message exactly once and in order; Redis down at start is
+one line."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from .support import TEST_SECRET
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+ATTEMPTS = 60
+
+
+def connect_to_each_worker(port: int) -> dict[str, http.client.HTTPConnection]:
+    """Kept-alive connections, one per worker (the X-Worker header says which)."""
+    found: dict[str, http.client.HTTPConnection] = {}
+    for _ in range(ATTEMPTS):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+        connection.request("GET", "/health")
+        response = connection.getresponse()
+        response.read()
+        worker = response.headers["X-Worker"]
+        if worker in found:
+            connection.close()
+        else:
+            found[worker] = connection
+        if len(found) == 2:
+            return found
+    raise AssertionError(f"only reached workers {sorted(found)}")
+
+
+async def sockets_on_each_worker(port: int) -> dict[str, WebSocketClientConnection]:
+    found: dict[str, WebSocketClientConnection] = {}
+    for _ in range(ATTEMPTS):
+        url = f"ws://127.0.0.1:{port}/api/messages/socket?cursor=0"
+        socket = await websocket_connect(HTTPRequest(url))
+        worker = socket.headers["X-Worker"]
+        if worker in found:
+            socket.close()
+        else:
+            found[worker] = socket
+        if len(found) == 2:
+            return found
+    raise AssertionError(f"only reached workers {sorted(found)}")
+
+
+def post(connection: http.client.HTTPConnection, text: str) -> int:
+    body = json.dumps({"text": text})
+    connection.request("POST", "/api/messages", body, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 201
+    return json.loads(response.read())["message"]["id"]
+
+
+async def read_texts(socket: WebSocketClientConnection, count: int) -> list[str]:
+    return [
+        json.loads(await asyncio.wait_for(socket.read_message(), 10))["message"]["text"]  # type: ignore[arg-type]
+        for _ in range(count)
+    ]
+
+
+@pytest.fixture
+def workers(start_server: Callable[..., Any], database_url: str, redis_url: str) -> Any:
+    return start_server(
+        cwd=PROJECT_DIR,
+        ENV="production",
+        SECRET_KEY=TEST_SECRET,
+        WORKERS="2",
+        REDIS_URL=redis_url,
+        DATABASE_URL=database_url,
+        POLL_TIMEOUT="20",
+    )
+
+
+def test_posts_reach_clients_on_the_other_worker(workers: Any) -> None:
+    pollers = connect_to_each_worker(workers.port)
+    posters = connect_to_each_worker(workers.port)
+    for connection in pollers.values():
+        connection.request("GET", "/api/messages/updates?cursor=0")
+
+    async def scenario() -> dict[str, list[str]]:
+        sockets = await sockets_on_each_worker(workers.port)
+        # Alternate the worker that receives each post: every client still sees 1..6 in order.
+        for number in range(6):
+            await asyncio.to_thread(post, posters[str(number % 2)], f"m{number}")
+        received = {worker: await read_texts(socket, 6) for worker, socket in sockets.items()}
+        for socket in sockets.values():
+            socket.close()
+        return received
+
+    received = asyncio.run(scenario())
+    expected = [f"m{number}" for number in range(6)]
+    assert received == {"0": expected, "1": expected}
+    for worker, connection in pollers.items():
+        response = connection.getresponse()
+        assert response.headers["X-Worker"] == worker
+        texts = [message["text"] for message in json.loads(response.read())["messages"]]
+        assert texts == expected[: len(texts)] and texts  # the first post at least, in order
+
+
+def test_unreachable_redis_refuses_to_start(
+    start_server: Callable[..., Any], database_url: str
+) -> None:
+    server = start_server(
+        wait=False,
+        ENV="production",
+        SECRET_KEY=TEST_SECRET,
+        WORKERS="2",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        DATABASE_URL=database_url,
+    )
+    assert server.wait(timeout=30) == 2
+    output = server.output().strip()
+    assert output.count("\n") == 0, output
+    assert "REDIS_URL: cannot reach Redis" in output

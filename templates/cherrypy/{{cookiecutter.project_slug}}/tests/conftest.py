@@ -1,5 +1,8 @@
+"""Fixtures for the plain pytest tests (SiteCase classes set themselves up, see support.py)."""
+
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 
@@ -8,12 +11,12 @@ import pytest
 
 from {{ cookiecutter.package_name }} import settings
 
+from . import support
 
-@pytest.fixture
+
+@pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """No prefixed variable from the shell leaks into a test."""
-    import os
-
     for name in list(os.environ):
         if name.startswith(settings.PREFIX):
             monkeypatch.delenv(name)
@@ -21,13 +24,22 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 @pytest.fixture
-def isolated_cherrypy(clean_environ: pytest.MonkeyPatch) -> Iterator[None]:
+def database_url() -> Iterator[str]:
+    """A migrated database of the test's own, dropped afterwards."""
+    url = support.databases().create()
+    yield url
+    support.databases().remove(url)
+
+
+@pytest.fixture
+def isolated_cherrypy() -> Iterator[None]:
     """Undo what loading config and building a site do to CherryPy's process-wide state."""
     engine = cherrypy.engine
     listeners = {channel: set(callbacks) for channel, callbacks in engine.listeners.items()}
     priorities = dict(engine._priorities)
     handlers = dict(engine.signal_handler.handlers)
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {sig: signal.getsignal(sig) for sig in signals}
     # CPWebCase subscribes the engine's default signal listeners (SIGTERM -> engine.exit);
     # main() must be tested with only its own.
     for channel in ("SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1"):

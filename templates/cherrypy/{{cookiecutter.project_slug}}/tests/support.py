@@ -1,35 +1,45 @@
-"""Shared test helpers: plain HTTP calls and ``SiteCase``.
+"""Test helpers the test modules import: a migrated database per test, and ``SiteCase``.
 
 ``SiteCase`` is CherryPy's own ``CPWebCase``: each test class starts the real engine and HTTP
 server in this process, so requests go through real sockets, tools, plugins and error pages.
+(Fixtures live in conftest.py; this module holds what test classes must subclass or call.)
+
+Databases: SQLite files copied from one migrated template by default. With
+``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL=postgresql://user@host/db``,
+PostgreSQL databases cloned from a migrated template database instead (that URL is the
+maintenance connection; the user needs CREATEDB).
 """
 
 from __future__ import annotations
 
+import atexit
 import http.client
+import itertools
 import json
+import os
+import shutil
 import ssl
+import tempfile
+from pathlib import Path
 from typing import Any, ClassVar
 
 import cherrypy
+import psycopg
 from cherrypy.test import helper
-from live_server import find_free_port
+from psycopg import sql
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
-from {{ cookiecutter.package_name }} import configuration, settings, site
+from {{ cookiecutter.package_name }} import configuration, database, settings, site
+from {{ cookiecutter.package_name }}.models import Item
 
 TEST_SECRET = "test-secret-not-for-production"
-
-
-def environ(**values: str) -> dict[str, str]:
-    """Prefixed environment variables from unprefixed names."""
-    return {settings.env_var(name): value for name, value in values.items()}
+# Read at import, before the fixtures clear the prefixed variables from the environment.
+TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))
 
 
 def request(
-    port: int,
-    path: str,
-    method: str = "GET",
-    context: ssl.SSLContext | None = None,
+    port: int, path: str, method: str = "GET", context: ssl.SSLContext | None = None
 ) -> tuple[int, dict[str, str], bytes]:
     """One request to 127.0.0.1 on any listener (CPWebCase talks to the main one only)."""
     if context is None:
@@ -45,9 +55,100 @@ def request(
         connection.close()
 
 
+def environ(**values: str) -> dict[str, str]:
+    """Prefixed environment variables from unprefixed names."""
+    return {settings.env_var(name): value for name, value in values.items()}
+
+
+class Databases:
+    """Migrated databases, one per call to ``create``, all dropped at exit."""
+
+    def __init__(self, admin_url: str | None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="test-databases-"))
+        self.names = itertools.count()
+        self.admin = (
+            settings.check_database_url(admin_url, "TEST_DATABASE_URL") if admin_url else None
+        )
+        self.prefix = f"test_{os.getpid()}"
+        self.template = self.prefix + "_template"
+        if self.admin is None:
+            self.template_path = self.folder / "template.sqlite3"
+            database.upgrade(settings.check_database_url(f"sqlite:///{self.template_path}"))
+        else:
+            self.drop(self.template)
+            self.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.template)))
+            database.upgrade(settings.check_database_url(self.url(self.template)))
+        atexit.register(self.close)
+
+    def url(self, name: str) -> str:
+        assert self.admin is not None
+        return self.admin.parts._replace(path=f"/{name}").geturl()
+
+    def execute(self, statement: sql.Composed) -> None:
+        assert self.admin is not None
+        # CREATE/DROP DATABASE cannot run inside a transaction.
+        with psycopg.connect(self.admin.url, autocommit=True) as connection:
+            connection.execute(statement)
+
+    def drop(self, name: str) -> None:
+        statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        self.execute(statement.format(sql.Identifier(name)))
+
+    def create(self) -> str:
+        """A new migrated database; its URL."""
+        name = f"{self.prefix}_{next(self.names)}"
+        if self.admin is None:
+            path = self.folder / f"{name}.sqlite3"
+            shutil.copyfile(self.template_path, path)
+            return f"sqlite:///{path}"
+        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
+        self.execute(statement.format(sql.Identifier(name), sql.Identifier(self.template)))
+        return self.url(name)
+
+    def remove(self, url: str) -> None:
+        """Drop a database ``create`` made (its connections closed first)."""
+        checked = settings.check_database_url(url)
+        if checked.sqlite_path is not None:
+            checked.sqlite_path.unlink(missing_ok=True)
+        else:
+            self.drop(checked.database)
+
+    def close(self) -> None:
+        if self.admin is not None:
+            for number in range(next(self.names)):
+                self.drop(f"{self.prefix}_{number}")
+            self.drop(self.template)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_databases: Databases | None = None
+
+
+def databases() -> Databases:
+    """The session's databases, made on first use (the migrated template costs a moment)."""
+    global _databases
+    if _databases is None:
+        _databases = Databases(TEST_DATABASE_URL)
+    return _databases
+
+
+def add_item(url: str, title: str, done: bool = False) -> int:
+    """Store an item directly in the database; its ID."""
+    engine = create_engine(settings.check_database_url(url).sqlalchemy_url)
+    with Session(engine) as session, session.begin():
+        item = Item(title=title, done=done)
+        session.add(item)
+        session.flush()
+        number = item.id
+    engine.dispose()
+    return number
+
+
 class SiteCase(helper.CPWebCase):
     """CPWebCase serving this project's site, configured exactly as ``main()`` does.
 
+    Each test gets a migrated database of its own: ``setUp`` restarts the database plugin on it
+    (``stop`` disposes of the old engine, ``start`` makes the new one), as the bus would.
     Subclasses pick ``environment`` and add prefixed ``settings`` (names without the prefix),
     which go through the same layering as in production.
     """
@@ -55,29 +156,44 @@ class SiteCase(helper.CPWebCase):
     interactive = False  # fail, rather than prompt on the terminal, when an assertion fails
     environment: ClassVar[str] = "testing"
     settings: ClassVar[dict[str, str]] = {}
+    # Lines for the [global] section of the deployer's file the class is configured with.
+    conf_lines: ClassVar[str] = ""
     built: ClassVar[site.Site]
-
-    @classmethod
-    def _setup_server(cls, supervisor: Any, conf: Any) -> dict[str, Any]:
-        baseconf = super()._setup_server(supervisor, conf)
-        baseconf["server.socket_port"] = find_free_port()  # CPWebCase's fixed port may be taken
-        return baseconf
+    database_url: str
 
     @classmethod
     def setup_server(cls) -> None:
-        variables = {
-            "HOST": "127.0.0.1",
-            "PORT": str(cherrypy.server.socket_port),
-            "SECRET_KEY": TEST_SECRET,
-            **cls.settings,
-        }
-        files = configuration.load(cls.environment, environ(**variables))
-        cls.built = site.build(files)
+        sessions = databases().folder / f"sessions-{cls.__name__}"
+        variables = {"SECRET_KEY": TEST_SECRET, **cls.settings}
+        deploy = databases().folder / f"{cls.__name__}.conf"
+        deploy.write_text(f'[global]\napp.sessions_dir = "{sessions}"\n{cls.conf_lines}', "utf-8")
+        config = configuration.load(cls.environment, environ(CONFIG=str(deploy), **variables))
+        # CPWebCase's fixed port may be taken: port 0, and read the real one once started.
+        cherrypy.config.update({"server.socket_host": "127.0.0.1", "server.socket_port": 0})
+        cls.built = site.build(config)
+
+    @classmethod
+    def setup_class(cls) -> None:
+        super().setup_class()
+        cls.PORT = cherrypy.server.bound_addr[1]
 
     @classmethod
     def teardown_class(cls) -> None:
         super().teardown_class()
         cls.built.unsubscribe()
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.database_url = databases().create()
+        plugin = self.built.database
+        plugin.stop()
+        plugin.url = settings.check_database_url(self.database_url)
+        plugin.start()
+
+    def tearDown(self) -> None:
+        self.built.database.stop()
+        databases().remove(self.database_url)
+        super().tearDown()
 
     def json(self) -> Any:
         return json.loads(self.body)

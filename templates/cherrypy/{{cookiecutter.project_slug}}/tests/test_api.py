@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from unittest import mock
 
+from . import support
 from .support import SiteCase
+
+PACKAGE = "{{ cookiecutter.package_name }}"
 
 
 class TestItemsAPI(SiteCase):
@@ -98,7 +101,7 @@ class TestItemsAPI(SiteCase):
             self.assertJSONError(422)
 
     def test_unknown_items_are_404(self) -> None:
-        for path in ("/api/items/999", "/api/items/abc", "/api/items/1/2"):
+        for path in ("/api/items/999", "/api/items/abc", "/api/items/1/2", "/api/items/1/2/3"):
             self.getPage(path)
             self.assertJSONError(404)
         self.send_json("/api/items/999", "PUT", {"title": "x"})
@@ -106,13 +109,57 @@ class TestItemsAPI(SiteCase):
         self.getPage("/api/items/999", method="DELETE")
         self.assertJSONError(404)
 
-    def test_unsupported_method_is_405_with_allow(self) -> None:
-        self.send_json("/api/items/1", "PATCH", {"title": "x"})
-        self.assertJSONError(405)
-        self.assertHeader("Allow", "DELETE, GET, HEAD, POST, PUT")
+    def test_ids_are_ascii_digits_within_range(self) -> None:
+        """Regression: "²" was a 500 (isdigit() then int()) and "١" (Arabic-Indic) item 1."""
+        support.add_item(self.database_url, "one")
+        for path in ("%C2%B2", "%D9%A1", "0", "-1", "+1", "2147483648", "9" * 30):
+            self.getPage(f"/api/items/{path}")
+            self.assertJSONError(404)
+            self.getPage(f"/items/{path}")
+            self.assertStatus(404)
+
+    def test_extra_segments_and_unknown_parameters_are_refused(self) -> None:
+        """Regression: /api/items/1/true was item 1, and ?done= on an item was ignored."""
+        number = support.add_item(self.database_url, "one")
+        self.getPage(f"/api/items/{number}/true")
+        self.assertJSONError(404)
+        self.getPage(f"/api/items/{number}?done=maybe")
+        assert self.assertJSONError(400)["message"] == "unknown query parameter: done"
+        self.getPage("/api/items?colour=red")
+        assert self.assertJSONError(400)["message"] == "unknown query parameter: colour"
+
+    def test_unsupported_method_is_405_with_the_resources_allow(self) -> None:
+        """Regression: these were 404, and Allow listed every method on both resources."""
+        number = support.add_item(self.database_url, "one")
+        for method, path, allow in (
+            ("PATCH", f"/api/items/{number}", "DELETE, GET, HEAD, PUT"),
+            ("POST", f"/api/items/{number}", "DELETE, GET, HEAD, PUT"),
+            ("DELETE", "/api/items", "GET, HEAD, POST"),
+            ("PUT", "/api/items", "GET, HEAD, POST"),
+        ):
+            self.send_json(path, method, {"title": "x"})
+            self.assertJSONError(405)
+            self.assertHeader("Allow", allow)
+
+    def test_errors_are_plain_json_without_padding(self) -> None:
+        """Regression: CherryPy padded short error bodies with spaces for Internet Explorer."""
+        self.getPage("/api/items/999")
+        assert self.body.endswith(b"}")
+        self.assertHeader("Content-Length", str(len(self.body)))
+
+    def test_a_body_over_the_limit_is_a_json_413(self) -> None:
+        self.send_json("/api/items", "POST", {"title": "x" * 1048576})
+        assert self.assertJSONError(413)["status"] == 413
+
+    def test_a_failed_commit_is_a_500_and_nothing_is_stored(self) -> None:
+        with mock.patch("sqlalchemy.orm.Session.commit", side_effect=RuntimeError("no disk")):
+            self.send_json("/api/items", "POST", {"title": "lost"})
+        self.assertJSONError(500)
+        self.getPage("/api/items")
+        assert self.json() == {"items": []}
 
     def test_a_bug_is_a_json_500_with_the_traceback_outside_production(self) -> None:
-        with mock.patch.object(self.built.store, "items", side_effect=RuntimeError("boom")):
+        with mock.patch(f"{PACKAGE}.api.select", side_effect=RuntimeError("boom")):
             self.getPage("/api/items")
         error = self.assertJSONError(500)
         assert "RuntimeError: boom" in error["traceback"]
@@ -126,7 +173,7 @@ class TestProductionAPI(SiteCase):
     environment = "production"
 
     def test_a_bug_is_a_json_500_without_traceback(self) -> None:
-        with mock.patch.object(self.built.store, "items", side_effect=RuntimeError("boom")):
+        with mock.patch(f"{PACKAGE}.api.select", side_effect=RuntimeError("boom")):
             self.getPage("/api/items")
         self.assertStatus(500)
         self.assertHeader("Content-Type", "application/json")

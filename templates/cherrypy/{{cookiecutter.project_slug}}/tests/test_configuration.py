@@ -1,4 +1,5 @@
-"""Layering: defaults < config/<env>.conf < {{ cookiecutter.__env_prefix }}CONFIG file < environment variables."""
+"""Layering: defaults < config/common.conf, config/<env>.conf < the file named by
+{{ cookiecutter.__env_prefix }}CONFIG < environment variables."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def test_defaults_come_from_the_settings_contract() -> None:
     assert cherrypy.config["server.socket_host"] == settings.DEFAULTS["HOST"]
     assert cherrypy.config["server.socket_port"] == settings.DEFAULTS["PORT"]
     assert cherrypy.config["app.log_level"] == settings.DEFAULTS["LOG_LEVEL"]
+    assert cherrypy.config["app.database_url"] == settings.default_database_url("testing")
 
 
 def test_development_has_the_debugger_and_reloader() -> None:
@@ -45,13 +47,13 @@ def test_production_has_neither_and_keeps_logging_to_the_screen() -> None:
     assert cherrypy.config["request.show_tracebacks"] is False
     assert cherrypy.config["engine.autoreload.on"] is False
     assert cherrypy.config["checker.on"] is False
-    # Set in production.conf, it wins over CherryPy's production environment (log.screen False).
+    # Set in common.conf, it wins over CherryPy's production environment (log.screen False).
     assert cherrypy.config["log.screen"] is True
     assert cherrypy.config["admin.socket_port"] == 0
     # CherryPy's listen backlog of 5 drops handshakes when dozens of clients connect at once.
     assert cherrypy.config["server.socket_queue_size"] == 1024
     # Per-request costs: Server-Timing is a development aid, the proxy keeps the access log.
-    assert cherrypy.config["tools.timing.on"] is False
+    assert cherrypy.config.get("tools.timing.on", False) is False
     assert cherrypy.config["tools.request_id.on"] is True
     assert cherrypy.config["app.screen_access_log"] is False
 
@@ -68,8 +70,10 @@ def test_development_keeps_the_timing_header_and_the_access_log() -> None:
 def test_production_logs_errors_but_no_access_lines_to_the_screen(
     capsys: pytest.CaptureFixture[str], variables: dict[str, str], access_lines: bool
 ) -> None:
-    load("production", **variables)  # log.screen binds the handlers to capsys's streams
-    built = site.build(configuration.app_config_files("production", {}))
+    # log.screen binds the handlers to capsys's streams
+    built = site.build(
+        configuration.load("production", environ(SECRET_KEY=TEST_SECRET, **variables))
+    )
     try:
         cherrypy.log.error("an error line")
         cherrypy.log.access_log.info("an access line")
@@ -88,8 +92,9 @@ def test_testing_uses_cherrypys_test_suite_environment() -> None:
 
 def test_deployer_file_overrides_the_packaged_file(tmp_path: Path) -> None:
     path = write_conf(tmp_path, "[global]\nadmin.socket_port = 9002\nserver.socket_port = 9001\n")
-    files = configuration.load("production", environ(SECRET_KEY=TEST_SECRET, CONFIG=str(path)))
-    assert files == [configuration.CONFIG_DIR / "production.conf", path]
+    loaded = configuration.load("production", environ(SECRET_KEY=TEST_SECRET, CONFIG=str(path)))
+    packaged = [configuration.CONFIG_DIR / name for name in ("common.conf", "production.conf")]
+    assert loaded.files == [*packaged, path]
     assert cherrypy.config["admin.socket_port"] == 9002
     assert cherrypy.config["server.socket_port"] == 9001
     assert cherrypy.config["request.show_tracebacks"] is False  # the rest still from production
@@ -122,7 +127,9 @@ def test_boolean_variables(tmp_path: Path) -> None:
         ({"PROFILING": "maybe"}, "PROFILING"),
         ({"SCREEN_ACCESS_LOG": "sometimes"}, "SCREEN_ACCESS_LOG"),
         ({"CONFIG": "/no/such/file.conf"}, "CONFIG"),
-        ({"HTTPS_CERTIFICATE": "/no/such/cert.pem"}, "HTTPS_PRIVATE_KEY"),
+        ({"HTTPS_CERTIFICATE": "/no/such/cert.pem"}, "HTTPS_CERTIFICATE"),
+        ({"DATABASE_URL": "mysql://db/app"}, "DATABASE_URL"),
+        ({"BEHIND_PROXY": "perhaps"}, "BEHIND_PROXY"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(variables: dict[str, str], named: str) -> None:
@@ -138,6 +145,45 @@ def test_https_files_must_exist(tmp_path: Path) -> None:
     key.write_text("not checked here", encoding="utf-8")
     with pytest.raises(settings.ConfigError, match="HTTPS_CERTIFICATE"):
         load(HTTPS_CERTIFICATE=str(tmp_path / "missing.pem"), HTTPS_PRIVATE_KEY=str(key))
+
+
+def test_half_an_https_setup_is_refused(tmp_path: Path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("not checked here", encoding="utf-8")
+    with pytest.raises(settings.ConfigError, match="must be set together"):
+        load(HTTPS_CERTIFICATE=str(cert))
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('server.socket_port = "eighty"', "server.socket_port"),
+        ("admin.socket_port = 70000", "admin.socket_port"),
+        ('app.database_url = "ftp://x"', "app.database_url"),
+        ('tools.proxy.on = "maybe"', "tools.proxy.on"),
+    ],
+)
+def test_a_bad_value_in_a_file_names_the_file_and_key(tmp_path: Path, line: str, key: str) -> None:
+    """Regression: a file's bad port was blamed on the PORT variable, which nobody had set."""
+    path = write_conf(tmp_path, f"[global]\n{line}\n")
+    with pytest.raises(settings.ConfigError) as raised:
+        load(CONFIG=str(path))
+    message = str(raised.value)
+    assert message.startswith(f"{key} in {path} ")
+    assert settings.PREFIX not in message
+
+
+def test_the_deployers_path_sections_reach_every_app(tmp_path: Path) -> None:
+    """Regression: the deployer's file reached the HTML site but not the API app."""
+    path = write_conf(tmp_path, "[/]\ntools.response_headers.on = True\n")
+    built = site.build(
+        configuration.load("testing", environ(SECRET_KEY=TEST_SECRET, CONFIG=str(path)))
+    )
+    try:
+        for app in (built.site_app, built.api_app):
+            assert app.config["/"]["tools.response_headers.on"] is True
+    finally:
+        built.unsubscribe()
 
 
 def test_a_malformed_file_is_one_line(tmp_path: Path) -> None:
@@ -167,3 +213,25 @@ def test_production_never_reads_the_secret_file(
     assert cherrypy.config["app.secret_key"] == "file-secret"
     with pytest.raises(settings.ConfigError):
         configuration.load("production", {})
+
+
+def test_sessions_live_in_the_checkout_or_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installed package (a Docker image) keeps them under the working directory's var/."""
+    load()
+    installed = tmp_path / "site-packages"
+    installed.mkdir()
+    monkeypatch.setattr(settings, "PROJECT_ROOT", installed)
+    monkeypatch.chdir(tmp_path)
+    assert site.sessions_dir() == tmp_path / "var" / "sessions"
+    (installed / "pyproject.toml").write_text("", encoding="utf-8")
+    assert site.sessions_dir() == installed / "var" / "sessions"
+
+
+def test_a_sessions_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    load(CONFIG=str(write_conf(tmp_path, f'[global]\napp.sessions_dir = "{blocker}/sessions"\n')))
+    with pytest.raises(settings.ConfigError, match="app.sessions_dir: cannot create"):
+        site.sessions_dir()

@@ -15,6 +15,7 @@ from typing import ClassVar
 import cherrypy
 import pytest
 import trustme
+from cherrypy.process.servers import ServerAdapter
 from live_server import find_free_port
 
 from {{ cookiecutter.package_name }}.listeners import Listener
@@ -63,23 +64,24 @@ class TestListeners(SiteCase):
         names = [listener.name for listener in self.built.listeners]
         assert names == ["admin", "https"]
         for listener in self.built.listeners:
-            assert isinstance(listener, cherrypy._cpserver.Server)
+            assert isinstance(listener, ServerAdapter)
             assert listener.start in cherrypy.engine.listeners["start"]
             assert listener.running
 
     def test_the_listeners_have_the_request_limits_of_the_main_server(self) -> None:
         for listener in self.built.listeners:
-            assert listener.max_request_body_size == cherrypy.server.max_request_body_size
-            assert listener.max_request_header_size == cherrypy.server.max_request_header_size
-        assert cherrypy.server.max_request_body_size == 1048576
+            server = listener.httpserver
+            assert server.max_request_body_size == cherrypy.server.max_request_body_size
+            assert server.max_request_header_size == cherrypy.server.max_request_header_size
+            assert server.shutdown_timeout == cherrypy.server.shutdown_timeout
+        assert cherrypy.server.max_request_header_size == 65536
 
     @pytest.mark.skipif(sys.platform != "linux", reason="reads the backlog with Linux TCP_INFO")
     def test_every_listen_socket_has_the_configured_backlog(self) -> None:
         # CherryPy's default backlog of 5 drops handshakes when dozens of clients connect at
         # once; check the kernel got server.socket_queue_size, not just cherrypy.config.
-        servers = [cherrypy.server, *self.built.listeners]
-        for server in servers:
-            assert server.socket_queue_size == 1024
+        assert cherrypy.server.socket_queue_size == 1024
+        for server in [cherrypy.server, *self.built.listeners]:
             assert listen_backlog(server.httpserver.socket) == min(1024, somaxconn())
 
     def test_main_listener_serves_the_site(self) -> None:
@@ -123,17 +125,8 @@ class TestProfiling(SiteCase):
 
     admin_port = find_free_port()
     profiles = Path(tempfile.mkdtemp(prefix="profiles-"))
-    deploy_conf = profiles / "deploy.conf"
-    settings: ClassVar[dict[str, str]] = {
-        "ADMIN_PORT": str(admin_port),
-        "PROFILING": "true",
-        "CONFIG": str(deploy_conf),
-    }
-
-    @classmethod
-    def setup_server(cls) -> None:
-        cls.deploy_conf.write_text(f'[global]\nprofiling.path = "{cls.profiles}"\n', "utf-8")
-        super().setup_server()
+    settings: ClassVar[dict[str, str]] = {"ADMIN_PORT": str(admin_port), "PROFILING": "true"}
+    conf_lines = f'profiling.path = "{profiles}"\n'
 
     @classmethod
     def teardown_class(cls) -> None:

@@ -7,10 +7,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import escape
+from typing import ClassVar
+from urllib.parse import urlencode
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME
 
+from . import support
 from .support import SiteCase
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class TestPages(SiteCase):
@@ -26,13 +31,32 @@ class TestPages(SiteCase):
         self.assertHeader("Content-Type", "application/json")
         assert self.json() == {"status": "ok"}
 
-    def test_items_pages_show_the_store(self) -> None:
+    def test_tracking_parameters_do_not_break_pages(self) -> None:
+        """Regression: /?utm_source=newsletter was a 404 (index took no query arguments)."""
+        for path in ("/?utm_source=newsletter", "/items/?utm_medium=mail", "/health?probe=1"):
+            self.getPage(path)
+            self.assertStatus(200)
+
+    def test_error_pages_are_the_sites_own_and_need_no_inline_style(self) -> None:
+        """Regression: CherryPy's error pages use inline styles, which the CSP blocks."""
+        self.getPage("/no/such/page")
+        self.assertStatus(404)
+        self.assertInBody('<link rel="stylesheet" href="/static/style.css">')
+        self.assertNotInBody("<style")
+        self.assertNotInBody("style=")
+        self.assertInBody(escape(PROJECT_NAME))
+
+    def test_the_development_footer_names_cherrypy(self) -> None:
+        self.getPage("/")
+        self.assertInBody("Served by CherryPy")
+
+    def test_items_pages_show_the_database(self) -> None:
         self.getPage("/items/")
         self.assertInBody("No items yet")
-        item = self.built.store.add({"title": "<Milk & honey>", "done": True})
+        number = support.add_item(self.database_url, "<Milk & honey>", done=True)
         self.getPage("/items/")
         self.assertInBody("&lt;Milk &amp; honey&gt;")
-        self.getPage(f"/items/{item['id']}")
+        self.getPage(f"/items/{number}")
         self.assertStatus(200)
         self.assertInBody("<h1>&lt;Milk &amp; honey&gt;</h1>")
         self.assertInBody("done")
@@ -46,6 +70,68 @@ class TestPages(SiteCase):
         self.getPage("/static/style.css")
         self.assertStatus(200)
         self.assertHeader("Content-Type", "text/css")
+
+
+class TestItemForm(SiteCase):
+    """The form: a CSRF token in the session, a flash message after the redirect."""
+
+    def open_form(self) -> str:
+        self.getPage("/items/")
+        match = CSRF_INPUT.search(self.body.decode())
+        assert match, "no csrf_token field"
+        return match.group(1)
+
+    def post_form(self, **fields: str) -> None:
+        body = urlencode(fields)
+        self.getPage(
+            "/items/add",
+            method="POST",
+            body=body,
+            headers=[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Content-Length", str(len(body))),
+                *self.cookies,
+            ],
+        )
+
+    def test_adding_an_item_redirects_and_flashes_once(self) -> None:
+        token = self.open_form()
+        self.post_form(title="Buy <bread>", csrf_token=token)
+        self.assertStatus(303)
+        assert self.assertHeader("Location").endswith("/items/")
+        self.getPage("/items/", headers=self.cookies)
+        self.assertInBody("Added “Buy &lt;bread&gt;”.")
+        self.getPage("/items/", headers=self.cookies)
+        self.assertNotInBody("Added")
+        self.assertInBody("Buy &lt;bread&gt;")
+
+    def test_a_missing_or_foreign_token_is_403_and_stores_nothing(self) -> None:
+        self.open_form()
+        self.post_form(title="forged")
+        self.assertStatus(403)
+        self.post_form(title="forged", csrf_token="guess")
+        self.assertStatus(403)
+        self.getPage("/api/items")
+        self.assertBody('{"items": []}')
+
+    def test_an_empty_title_is_422_with_the_form_again(self) -> None:
+        token = self.open_form()
+        self.post_form(title="   ", csrf_token=token)
+        self.assertStatus(422)
+        self.assertInBody("A title has 1 to 200 characters.")
+
+    def test_the_form_only_takes_post(self) -> None:
+        self.getPage("/items/add")
+        self.assertStatus(405)
+        self.assertHeader("Allow", "POST")
+
+    def test_only_the_items_pages_set_a_cookie(self) -> None:
+        self.getPage("/")
+        self.assertNoHeader("Set-Cookie")
+        self.getPage("/items/")
+        cookie = self.assertHeader("Set-Cookie")
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
 
 
 class TestTools(SiteCase):
@@ -106,6 +192,45 @@ class TestProductionPages(SiteCase):
         self.getPage("/health", method="POST")
         self.assertStatus(405)
         self.assertHeader("Allow", "GET, HEAD")
+
+    def test_no_software_or_version_is_advertised(self) -> None:
+        """Regression: production sent Server: CherryPy/18.10.0 and named it in the footer."""
+        self.getPage("/")
+        assert "CherryPy" not in self.assertHeader("Server")
+        self.assertNotInBody("CherryPy")
+
+    def test_session_cookies_are_secure(self) -> None:
+        self.getPage("/items/")
+        cookie = self.assertHeader("Set-Cookie")
+        assert {"Secure", "HttpOnly", "SameSite=Lax"} <= {p.strip() for p in cookie.split(";")}
+
+    def test_hsts_only_over_https(self) -> None:
+        self.getPage("/")
+        self.assertNoHeader("Strict-Transport-Security")
+
+
+class TestBehindProxy(SiteCase):
+    """tools.proxy: the public scheme and host from the proxy's headers, and HSTS for HTTPS."""
+
+    environment = "production"
+    settings: ClassVar[dict[str, str]] = {"BEHIND_PROXY": "true"}
+
+    def test_location_and_hsts_follow_the_forwarded_scheme(self) -> None:
+        body = b'{"title": "x"}'
+        self.getPage(
+            "/api/items",
+            method="POST",
+            body=body,
+            headers=[
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("X-Forwarded-Proto", "https"),
+                ("X-Forwarded-Host", "example.org"),
+            ],
+        )
+        self.assertStatus(201)
+        assert self.assertHeader("Location").startswith("https://example.org/api/items/")
+        assert self.assertHeader("Strict-Transport-Security").startswith("max-age=")
 
     def test_static_files_expire_a_day_later(self) -> None:
         self.getPage("/static/style.css")

@@ -1,46 +1,78 @@
-"""Console script: ``{{ cookiecutter.project_slug }}`` or ``python -m {{ cookiecutter.package_name }}``.
+"""Console script: ``{{ cookiecutter.project_slug }}``,
+or ``python -m {{ cookiecutter.package_name }}``.
 
-Imports are absolute because CherryPy's autoreloader may re-execute this file as a script, and
-late, so that a Ctrl-C during start-up lands inside ``main()``, which exits 0.
+``serve`` (the default) runs CherryPy's engine; ``migrate`` applies the database migrations.
+Imports are absolute because CherryPy's autoreloader and SIGHUP re-execute this file as a
+script, and late, so that a Ctrl-C during start-up lands inside ``main()``, which exits 0.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
+
 from {{ cookiecutter.package_name }} import settings
 
 
-def serve() -> None:
-    """Start the engine and block until it exits; the engine handles the signals.
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="{{ cookiecutter.project_slug }}",
+        description=f"The web app. Settings come from {settings.PREFIX}* variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{serve,migrate}")
+    commands.add_parser("serve", help="serve the site (the default)")
+    commands.add_parser("migrate", help="apply the pending migrations to the database")
+    return parser
 
-    SIGTERM and SIGINT (Ctrl-C) exit, SIGUSR1 restarts gracefully, SIGHUP exits in the
-    foreground. In development the autoreloader re-executes the process (same PID) when a file
-    changes, so Ctrl-C always reaches the process that serves.
+
+def serve(environment: str) -> None:
+    """Check everything, then run the engine until a signal stops it.
+
+    SIGTERM and SIGINT (Ctrl-C) exit 0, SIGHUP reloads the configuration (a graceful restart),
+    SIGUSR1 is CherryPy's graceful. In development the autoreloader re-executes the process
+    (same PID) when a file changes.
     """
     import cherrypy
 
-    from {{ cookiecutter.package_name }}.plugins import ExitOnSignal
+    from {{ cookiecutter.package_name }} import configuration, database, lifecycle, site
+
+    # Any bad setting, a stale schema or a taken port stops here, as one line.
+    config = configuration.load(environment)
+    database.prepare(config.database_url, environment)
+    built = site.build(config)
+    lifecycle.check_ports(built.addresses())
 
     engine = cherrypy.engine
-    exit_on_signal = ExitOnSignal(engine)
-    # Exiting from the signal handler, rather than through KeyboardInterrupt, lets the engine
-    # stop every plugin in order whatever the main thread is doing.
-    engine.signal_handler.handlers.update(SIGTERM=exit_on_signal, SIGINT=exit_on_signal)
+    handlers = {
+        "SIGTERM": lifecycle.WhenStarted(engine, engine.exit),
+        "SIGINT": lifecycle.WhenStarted(engine, engine.exit),
+        "SIGHUP": lifecycle.WhenStarted(engine, lifecycle.Reload(engine, environment)),
+    }
+    engine.signal_handler.handlers.update(handlers)
     engine.signals.subscribe()
     engine.start()
-    exit_on_signal.started()
+    for handler in handlers.values():
+        handler.started()
     engine.block()
 
 
-@settings.exit_on_config_error
-def main() -> None:
-    try:
-        from {{ cookiecutter.package_name }} import configuration, site
+def migrate(environment: str) -> None:
+    from {{ cookiecutter.package_name }} import configuration, database
 
+    url = configuration.load(environment, need_secret=False).database_url
+    database.upgrade(url)
+    print(f"the database {url.redacted()} is up to date")
+
+
+@settings.exit_on_config_error
+def main(argv: list[str] | None = None) -> None:
+    arguments = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
         environment = settings.current_environment()
-        # Any bad setting stops here, as one line, before CherryPy logs anything.
-        files = configuration.load(environment)
-        site.build(files)
-        serve()
+        if arguments.command == "migrate":
+            migrate(environment)
+        else:
+            serve(environment)
     except KeyboardInterrupt:
         # Ctrl-C before the engine's handlers are installed (e.g. just after a re-exec).
         pass

@@ -12,24 +12,17 @@ from typing import Any
 
 import cherrypy
 from cherrypy.lib import profiler
+from sqlalchemy import func, select
 
-from .plugins import Autosave, ItemStore
+from .models import Item
 from .tools import SECURITY_HEADERS
 
 
 class AdminRoot:
     """``/``: a JSON status report; ``/profiler/`` browses profiles when profiling is on."""
 
-    def __init__(
-        self,
-        store: ItemStore,
-        listeners: Callable[[], list[str]],
-        autosave: Autosave | None = None,
-        profile_path: str | None = None,
-    ) -> None:
-        self.store = store
+    def __init__(self, listeners: Callable[[], list[str]], profile_path: str | None = None) -> None:
         self.listeners = listeners
-        self.autosave = autosave
         self.started = time.monotonic()
         if profile_path:
             self.profiler = profiler.Profiler(profile_path)
@@ -41,9 +34,8 @@ class AdminRoot:
             "status": "ok",
             "engine": str(cherrypy.engine.state),
             "uptime_seconds": round(time.monotonic() - self.started, 1),
-            "items": len(self.store),
+            "items": cherrypy.request.db.scalar(select(func.count()).select_from(Item)),
             "listeners": self.listeners(),
-            "autosave_runs": self.autosave.runs if self.autosave else None,
         }
 
 
@@ -63,6 +55,7 @@ def make_tree(root: AdminRoot) -> cherrypy._cptree.Tree:
         {
             "/": {
                 "tools.allow.on": True,
+                "tools.db.on": True,
                 "tools.response_headers.on": True,
                 "tools.response_headers.headers": [("Cache-Control", "no-store")],
             },

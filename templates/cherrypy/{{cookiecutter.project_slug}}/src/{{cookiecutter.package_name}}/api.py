@@ -1,10 +1,10 @@
-"""The REST resource ``/api/items``: one method per HTTP verb, routed by ``MethodDispatcher``.
+"""The REST resource ``/api/items`` on ``MethodDispatcher``: one method per HTTP verb.
 
-``/api/items`` is the collection (GET, POST; ``?done=true|false`` filters GET); ``/api/items/<id>``
-one item (GET, PUT, DELETE). The ID arrives as a positional argument (a "virtual path" segment),
-query parameters as keyword arguments. Every answer is JSON, errors included:
-``error_page.default`` renders them, and ``json_in`` answers malformed JSON with 400. Bodies
-over ``server.max_request_body_size`` never get here: cheroot answers 413 itself.
+``/api/items`` is the collection (GET, POST; ``?done=true|false`` filters GET) and
+``/api/items/<id>`` one item (GET, PUT, DELETE): two classes, so each answers another method
+with 405 and an ``Allow`` header listing its own methods. Every answer is JSON, errors included:
+``error_page.default`` renders them, ``json_in`` answers malformed JSON with 400, and a body
+over ``request.body.maxbytes`` is 413. ``tools.db`` gives each request its database session.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import json
 from typing import Any
 
 import cherrypy
+from sqlalchemy import select
 
-from .plugins import Item, ItemStore
-
-MAX_TITLE_LENGTH = 200
+from .models import MAX_TITLE_LENGTH, Item, parse_id
 
 
 def json_error_page(status: str, message: str, traceback: str, version: str) -> str:
@@ -25,7 +24,7 @@ def json_error_page(status: str, message: str, traceback: str, version: str) -> 
     ``traceback`` is empty unless ``request.show_tracebacks`` is on (never in production); it is
     passed on for server errors only, since a 4xx is the client's mistake, not a bug.
     """
-    cherrypy.serving.response.headers["Content-Type"] = "application/json"
+    cherrypy.response.headers["Content-Type"] = "application/json"
     code = int(status.split()[0])
     error: dict[str, Any] = {"status": code, "message": message}
     if traceback and code >= 500:
@@ -38,15 +37,17 @@ APP_CONFIG: dict[str, dict[str, Any]] = {
     "/": {
         "request.dispatch": cherrypy.dispatch.MethodDispatcher(),
         "error_page.default": json_error_page,
+        "tools.unpad_errors.on": True,
+        "tools.db.on": True,
     }
 }
 
 
-def parse_item_id(item_id: str) -> int:
-    try:
-        return int(item_id)
-    except ValueError:
-        raise cherrypy.NotFound() from None
+def refuse_unknown(params: dict[str, Any]) -> None:
+    """A query parameter the resource does not know is a mistake worth saying (400)."""
+    if params:
+        names = ", ".join(sorted(params))
+        raise cherrypy.HTTPError(400, f"unknown query parameter: {names}")
 
 
 def parse_done_filter(value: str) -> bool:
@@ -59,20 +60,19 @@ def parse_done_filter(value: str) -> bool:
 
 def request_document() -> Any:
     """The JSON body that ``json_in`` parsed; 400 if the request had none."""
-    request = cherrypy.serving.request
-    if not hasattr(request, "json"):
+    if not hasattr(cherrypy.request, "json"):
         raise cherrypy.HTTPError(400, "expected a JSON request body")
-    return request.json
+    return cherrypy.request.json
 
 
-def validate(document: Any) -> Item:
+def validate(document: Any) -> dict[str, Any]:
     """The item fields of a request body, or 422 naming what is wrong."""
     if not isinstance(document, dict):
         raise cherrypy.HTTPError(422, "expected a JSON object")
     title = document.get("title")
     if not isinstance(title, str) or not title.strip():
         raise cherrypy.HTTPError(422, "'title' must be a non-empty string")
-    if len(title) > MAX_TITLE_LENGTH:
+    if len(title.strip()) > MAX_TITLE_LENGTH:
         raise cherrypy.HTTPError(422, f"'title' must be at most {MAX_TITLE_LENGTH} characters")
     done = document.get("done", False)
     if not isinstance(done, bool):
@@ -80,42 +80,67 @@ def validate(document: Any) -> Item:
     return {"title": title.strip(), "done": done}
 
 
+def find_item(item_id: str) -> Item:
+    number = parse_id(item_id)
+    item = cherrypy.request.db.get(Item, number) if number is not None else None
+    if item is None:
+        raise cherrypy.NotFound()
+    return item
+
+
+@cherrypy.expose
+@cherrypy.tools.json_out()
+class ItemResource:
+    """``/api/items/<id>``; the ID arrives as the ``item_id`` parameter (see ``_cp_dispatch``)."""
+
+    def GET(self, item_id: str, **unknown: Any) -> dict[str, Any]:
+        refuse_unknown(unknown)
+        return find_item(item_id).to_dict()
+
+    @cherrypy.tools.json_in()
+    def PUT(self, item_id: str, **unknown: Any) -> dict[str, Any]:
+        refuse_unknown(unknown)
+        item = find_item(item_id)
+        for name, value in validate(request_document()).items():
+            setattr(item, name, value)
+        return item.to_dict()
+
+    def DELETE(self, item_id: str, **unknown: Any) -> None:
+        refuse_unknown(unknown)
+        cherrypy.request.db.delete(find_item(item_id))
+        cherrypy.response.status = 204
+
+
 @cherrypy.expose
 @cherrypy.tools.json_out()
 class ItemsAPI:
     """``/api/items``; MethodDispatcher calls the method named after the HTTP verb."""
 
-    def __init__(self, store: ItemStore) -> None:
-        self.store = store
+    def __init__(self) -> None:
+        self.item = ItemResource()
 
-    def GET(self, item_id: str | None = None, done: str | None = None) -> Any:
-        if item_id is None:
-            items = self.store.items()
-            if done is not None:
-                wanted = parse_done_filter(done)
-                items = [item for item in items if item["done"] is wanted]
-            return {"items": items}
-        item = self.store.get(parse_item_id(item_id))
-        if item is None:
-            raise cherrypy.NotFound()
-        return item
+    def _cp_dispatch(self, vpath: list[str]) -> ItemResource | None:
+        """``/api/items/<id>`` and nothing deeper: the ID becomes a parameter."""
+        if len(vpath) == 1:
+            cherrypy.request.params["item_id"] = vpath.pop()
+            return self.item
+        vpath.clear()  # /api/items/1/true: an unknown resource, not item 1
+        return None
 
-    @cherrypy.tools.json_in()
-    def POST(self) -> Item:
-        item = self.store.add(validate(request_document()))
-        cherrypy.serving.response.status = 201
-        cherrypy.serving.response.headers["Location"] = cherrypy.url(f"/{item['id']}")
-        return item
+    def GET(self, done: str | None = None, **unknown: Any) -> dict[str, Any]:
+        refuse_unknown(unknown)
+        query = select(Item).order_by(Item.id)
+        if done is not None:
+            query = query.where(Item.done.is_(parse_done_filter(done)))
+        return {"items": [item.to_dict() for item in cherrypy.request.db.scalars(query)]}
 
     @cherrypy.tools.json_in()
-    def PUT(self, item_id: str) -> Item:
-        fields = validate(request_document())
-        item = self.store.replace(parse_item_id(item_id), fields)
-        if item is None:
-            raise cherrypy.NotFound()
-        return item
-
-    def DELETE(self, item_id: str) -> None:
-        if not self.store.delete(parse_item_id(item_id)):
-            raise cherrypy.NotFound()
-        cherrypy.serving.response.status = 204
+    def POST(self, **unknown: Any) -> dict[str, Any]:
+        refuse_unknown(unknown)
+        item = Item(**validate(request_document()))
+        session = cherrypy.request.db
+        session.add(item)
+        session.flush()  # assigns the ID
+        cherrypy.response.status = 201
+        cherrypy.response.headers["Location"] = cherrypy.url(f"/{item.id}")
+        return item.to_dict()

@@ -1,89 +1,112 @@
 """Configuration layering, done by CherryPy's own config system.
 
-Each layer is one ``cherrypy.config.update()`` call, so later layers win key by key:
+Each layer is one ``cherrypy.config.update()``, so later layers win key by key:
 
-1. built-in defaults (``settings.DEFAULTS``);
-2. ``config/<environment>.conf`` shipped inside the package;
+1. built-in defaults (``settings.DEFAULTS``, the environment's SQLite database);
+2. ``config/common.conf`` then ``config/<environment>.conf``, shipped inside the package;
 3. the deployer's own file named by ``{{ cookiecutter.__env_prefix }}CONFIG``, if any;
-4. ``{{ cookiecutter.__env_prefix }}*`` environment variables (``ENVIRON_KEYS``).
+4. ``{{ cookiecutter.__env_prefix }}*`` environment variables (``KEYS``).
 
-Files go through ``cherrypy.config.update(filename)``, which also registers them with the
-autoreloader. Their path sections become the HTML site's app config (``app_config_files``).
+Every layer is checked as it is read, so a bad value names where it came from: the variable, or
+the file and key. The path sections of the files become app config (``Configuration``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import cherrypy
+from cherrypy.lib import reprconf
 
 from . import settings
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
+Sections = dict[str, dict[str, Any]]
 
 
-def _optional_port(name: str) -> Callable[[str], int]:
-    """A port where 0 means "this listener is off"."""
-
-    def check(value: str) -> int:
-        if value.strip() == "0":
-            return 0
-        try:
-            return settings.check_port(value)
-        except settings.ConfigError:
-            raise settings.ConfigError(
-                f"{settings.env_var(name)} must be 0 (off) or an integer from 1 to 65535, "
-                f"not {value!r}"
-            ) from None
-
-    return check
+def _optional_port(value: Any) -> int:
+    """A port where 0 (or None) means "this listener is off"."""
+    if value is None or settings.as_int(value) == 0:
+        return 0
+    port = settings.as_int(value)
+    if port is None or not 1 <= port <= 65535:
+        raise ValueError("must be 0 (off) or an integer from 1 to 65535")
+    return port
 
 
-def _flag(name: str) -> Callable[[str], bool]:
-    def check(value: str) -> bool:
-        lowered = value.strip().lower()
-        if lowered in {"1", "true", "yes", "on"}:
-            return True
-        if lowered in {"0", "false", "no", "off", ""}:
-            return False
-        raise settings.ConfigError(f"{settings.env_var(name)} must be true or false, not {value!r}")
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("must be true or false")
 
-    return check
 
-
-def _text(value: str) -> str:
+def _existing_file(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not Path(value).is_file():
+        raise ValueError("must name an existing file")
     return value
 
 
-# Environment variable (without the prefix) -> (CherryPy config key, parser of the string).
-ENVIRON_KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "HOST": ("server.socket_host", settings.check_host),
-    "PORT": ("server.socket_port", settings.check_port),
-    "LOG_LEVEL": ("app.log_level", settings.check_log_level),
-    "SECRET_KEY": ("app.secret_key", _text),
-    "ADMIN_PORT": ("admin.socket_port", _optional_port("ADMIN_PORT")),
-    "HTTPS_PORT": ("https.socket_port", _optional_port("HTTPS_PORT")),
-    "HTTPS_CERTIFICATE": ("https.ssl_certificate", _text),
-    "HTTPS_PRIVATE_KEY": ("https.ssl_private_key", _text),
-    "PROFILING": ("profiling.on", _flag("PROFILING")),
-    "SCREEN_ACCESS_LOG": ("app.screen_access_log", _flag("SCREEN_ACCESS_LOG")),
-    "STORE_FILE": ("app.store_file", _text),
+def _database_url(value: Any) -> str:
+    return settings.check_database_url(value).url
+
+
+def _secret(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+# Config key -> (its variable without the prefix, the rule). A value from a file obeys the same
+# rule; its error then names the file and key instead of the variable.
+KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "server.socket_host": ("HOST", settings.check_host),
+    "server.socket_port": ("PORT", settings.check_port),
+    "app.log_level": ("LOG_LEVEL", settings.check_log_level),
+    "app.secret_key": ("SECRET_KEY", _secret),
+    "app.database_url": ("DATABASE_URL", _database_url),
+    "admin.socket_port": ("ADMIN_PORT", _optional_port),
+    "https.socket_port": ("HTTPS_PORT", _optional_port),
+    "https.ssl_certificate": ("HTTPS_CERTIFICATE", _existing_file),
+    "https.ssl_private_key": ("HTTPS_PRIVATE_KEY", _existing_file),
+    "profiling.on": ("PROFILING", _flag),
+    "app.screen_access_log": ("SCREEN_ACCESS_LOG", _flag),
+    "tools.proxy.on": ("BEHIND_PROXY", _flag),
 }
 
 
-def defaults() -> dict[str, Any]:
-    return {
-        "server.socket_host": settings.DEFAULTS["HOST"],
-        "server.socket_port": settings.DEFAULTS["PORT"],
-        "app.log_level": settings.DEFAULTS["LOG_LEVEL"],
-    }
+def checked(key: str, value: Any, source: str | None = None) -> Any:
+    """``value`` by the rule of ``key``; the error names ``source``, or else the variable."""
+    name, rule = KEYS[key]
+    blamed = source or settings.env_var(name)
+    try:
+        return rule(value)
+    except ValueError as error:  # the rules of this module
+        raise settings.ConfigError(f"{blamed} {error}, not {value!r}") from None
+    except settings.ConfigError as error:  # the shared rules name the variable
+        raise settings.ConfigError(str(error).replace(settings.env_var(name), blamed)) from None
 
 
-def environment_file(environment: str) -> Path:
-    return CONFIG_DIR / f"{settings.check_environment(environment)}.conf"
+@dataclass
+class Configuration:
+    """What ``load`` layered into ``cherrypy.config``, and the path sections for the apps."""
+
+    environment: str
+    files: list[Path] = field(default_factory=list)
+    site_sections: list[Sections] = field(default_factory=list)
+    deployer_sections: Sections = field(default_factory=dict)
+
+    @property
+    def database_url(self) -> settings.DatabaseURL:
+        return settings.check_database_url(cherrypy.config["app.database_url"])
 
 
 def deployer_file(environ: Mapping[str, str]) -> Path | None:
@@ -97,56 +120,93 @@ def deployer_file(environ: Mapping[str, str]) -> Path | None:
     return path
 
 
+def read_file(path: Path) -> Sections:
+    """A CherryPy config file, its known keys checked; errors name the file (and key)."""
+    try:
+        sections = reprconf.Parser().dict_from_file(str(path))
+    except Exception as error:  # reprconf raises many kinds on a malformed file
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise settings.ConfigError(f"cannot read config file {path}: {reason}") from None
+    glob = sections.get("global", {})
+    for key in KEYS.keys() & glob.keys():
+        glob[key] = checked(key, glob[key], f"{key} in {path}")
+    return sections
+
+
 def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
-    """The config keys set by prefixed environment variables, parsed and checked."""
-    overrides: dict[str, Any] = {}
-    for name, (key, parse) in ENVIRON_KEYS.items():
+    """The config keys set by prefixed environment variables, each checked once."""
+    overrides = {}
+    for key, (name, _rule) in KEYS.items():
         value = environ.get(settings.env_var(name))
         if value is not None:
-            overrides[key] = parse(value)
+            overrides[key] = checked(key, value)
     return overrides
 
 
-def app_config_files(environment: str, environ: Mapping[str, str]) -> list[Path]:
-    """The config files of this environment, in layering order."""
+def defaults(environment: str) -> dict[str, Any]:
+    return {
+        "server.socket_host": settings.DEFAULTS["HOST"],
+        "server.socket_port": settings.DEFAULTS["PORT"],
+        "app.log_level": settings.DEFAULTS["LOG_LEVEL"],
+        "app.database_url": settings.default_database_url(environment),
+    }
+
+
+@dataclass
+class Layers:
+    """The layers above the defaults, each read and checked."""
+
+    files: dict[Path, Sections]
+    packaged: list[Path]
+    deployer: Path | None
+    overrides: dict[str, Any]
+
+
+def read_layers(environment: str, environ: Mapping[str, str]) -> Layers:
+    """Read and check every layer without applying any: a ConfigError names the culprit."""
+    settings.check_environment(environment)
+    packaged = [CONFIG_DIR / "common.conf", CONFIG_DIR / f"{environment}.conf"]
     deployer = deployer_file(environ)
-    return [environment_file(environment), *([deployer] if deployer else [])]
+    files = {path: read_file(path) for path in [*packaged, *([deployer] if deployer else [])]}
+    return Layers(files, packaged, deployer, from_environ(environ))
 
 
-def load(environment: str, environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Layer the configuration into ``cherrypy.config``; return the files read.
+def load(
+    environment: str, environ: Mapping[str, str] | None = None, *, need_secret: bool = True
+) -> Configuration:
+    """Layer the configuration into ``cherrypy.config``; a ConfigError (one line) on bad input.
 
-    Raises ``settings.ConfigError`` (one line) before anything is logged.
+    ``need_secret=False`` is for commands that sign nothing (``migrate``).
     """
-    environ = os.environ if environ is None else environ
-    files = app_config_files(environment, environ)
-    overrides = from_environ(environ)
+    layers = read_layers(environment, os.environ if environ is None else environ)
     cherrypy.config.reset()  # every load starts from CherryPy's own defaults
-    cherrypy.config.update(defaults())
-    for path in files:
-        try:
-            cherrypy.config.update(str(path))
-        except Exception as error:  # reprconf raises many kinds on a malformed file
-            reason = " ".join(str(error).split()) or type(error).__name__
-            raise settings.ConfigError(f"cannot read config file {path}: {reason}") from None
-    cherrypy.config.update(overrides)
-    check(environment)
-    return files
+    cherrypy.config.update(defaults(environment))
+    for path, sections in layers.files.items():
+        cherrypy.config.update({"global": sections.get("global", {})})
+        cherrypy.engine.autoreload.files.add(str(path))  # a change re-executes the process
+    cherrypy.config.update(layers.overrides)
+    check_https()
+    if need_secret:
+        cherrypy.config["app.secret_key"] = settings.resolve_secret_key(
+            environment, cherrypy.config.get("app.secret_key")
+        )
+
+    def paths(sections: Sections) -> Sections:
+        return {section: values for section, values in sections.items() if section != "global"}
+
+    return Configuration(
+        environment,
+        list(layers.files),
+        [paths(layers.files[path]) for path in layers.packaged],
+        paths(layers.files[layers.deployer]) if layers.deployer else {},
+    )
 
 
-def check(environment: str) -> None:
-    """Validate the merged result, whichever layer each value came from."""
+def check_https() -> None:
+    """Half an HTTPS setup is a mistake, not a reason to serve plain HTTP only."""
     conf = cherrypy.config
-    conf["server.socket_host"] = settings.check_host(conf.get("server.socket_host"))
-    conf["server.socket_port"] = settings.check_port(conf.get("server.socket_port"))
-    conf["app.log_level"] = settings.check_log_level(conf.get("app.log_level", "INFO"))
-    conf["app.secret_key"] = settings.resolve_secret_key(environment, conf.get("app.secret_key"))
-    certificate, private_key = conf.get("https.ssl_certificate"), conf.get("https.ssl_private_key")
-    if bool(certificate) != bool(private_key):
+    if bool(conf.get("https.ssl_certificate")) != bool(conf.get("https.ssl_private_key")):
         raise settings.ConfigError(
             f"{settings.env_var('HTTPS_CERTIFICATE')} and {settings.env_var('HTTPS_PRIVATE_KEY')}"
             " must be set together"
         )
-    for name, path in (("HTTPS_CERTIFICATE", certificate), ("HTTPS_PRIVATE_KEY", private_key)):
-        if path and not Path(path).is_file():
-            raise settings.ConfigError(f"{settings.env_var(name)} names no file: {path!r}")

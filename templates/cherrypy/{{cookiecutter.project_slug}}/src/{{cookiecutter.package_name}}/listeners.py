@@ -1,9 +1,9 @@
 """Extra HTTP servers beside ``cherrypy.server``, declared in config, run by the engine bus.
 
-Each one is a ``cherrypy._cpserver.Server`` subscribed to ``cherrypy.engine``: the engine
-starts and stops it with everything else. The ``admin.*`` keys declare a listener for the
-internal admin app, the ``https.*`` keys an HTTPS listener for the site. Key names after the
-namespace are ``Server`` attributes, as in CherryPy's own ``server.*`` namespace.
+Each is a cheroot WSGI server wrapped in ``cherrypy.process.servers.ServerAdapter``, CherryPy's
+documented way to run more than one server: subscribed to ``cherrypy.engine``, it starts and
+stops with everything else. The ``admin.*`` keys declare a listener for the internal admin app,
+the ``https.*`` keys an HTTPS listener for the site; both take the main server's limits.
 """
 
 from __future__ import annotations
@@ -11,61 +11,56 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import cheroot.wsgi
 import cherrypy
-from cherrypy import _cpserver
+from cheroot.ssl.builtin import BuiltinSSLAdapter
+from cherrypy.process.servers import ServerAdapter
 
 WSGIApp = Callable[..., Any]
 
 
-class Listener(_cpserver.Server):
-    """A server adapter that can serve its own WSGI app instead of ``cherrypy.tree``."""
+class Listener(ServerAdapter):
+    """A ServerAdapter with a name, for logs and the admin report."""
 
-    def __init__(self, name: str, wsgi_app: WSGIApp | None = None) -> None:
-        super().__init__()
+    def __init__(self, name: str, httpserver: cheroot.wsgi.Server) -> None:
+        super().__init__(cherrypy.engine, httpserver, httpserver.bind_addr)
         self.name = name
-        self.wsgi_app = wsgi_app
-
-    def httpserver_from_self(self, httpserver: Any = None) -> tuple[Any, Any]:
-        httpserver, bind_addr = super().httpserver_from_self(httpserver)
-        if self.wsgi_app is not None:
-            httpserver.wsgi_app = self.wsgi_app
-        return httpserver, bind_addr
 
     def __str__(self) -> str:
-        return f"{self.name} {self.base()}"
+        host, port = self.bind_addr
+        scheme = "https" if self.httpserver.ssl_adapter else "http"
+        return f"{self.name} {scheme}://{host}:{port}"
 
 
-def namespace(conf: Mapping[str, Any], name: str) -> dict[str, Any]:
-    """``{"socket_port": 8001}`` from ``{"admin.socket_port": 8001}``."""
-    prefix = name + "."
-    return {key[len(prefix) :]: value for key, value in conf.items() if key.startswith(prefix)}
-
-
-def make_listener(name: str, wsgi_app: WSGIApp | None, **attributes: Any) -> Listener:
-    listener = Listener(name, wsgi_app)
-    # Stop as fast as the main server, so SIGTERM finishes within its deadline.
-    listener.shutdown_timeout = cherrypy.server.shutdown_timeout
-    # The same request size limits as the main server (``server.max_request_*`` in config).
-    listener.max_request_body_size = cherrypy.server.max_request_body_size
-    listener.max_request_header_size = cherrypy.server.max_request_header_size
-    # And its listen backlog (``server.socket_queue_size``): the HTTPS one takes the same bursts.
-    listener.socket_queue_size = cherrypy.server.socket_queue_size
-    for attribute, value in attributes.items():
-        setattr(listener, attribute, value)
-    listener.subscribe()
-    return listener
+def make_server(host: str, port: int, app: WSGIApp) -> cheroot.wsgi.Server:
+    """A cheroot server with the main server's settings (``server.*`` in config)."""
+    main = cherrypy.server
+    server = cheroot.wsgi.Server(
+        (host, port),
+        app,
+        numthreads=main.thread_pool,
+        request_queue_size=main.socket_queue_size,
+        timeout=main.socket_timeout,
+        shutdown_timeout=main.shutdown_timeout,
+    )
+    server.max_request_header_size = main.max_request_header_size or 0
+    server.max_request_body_size = main.max_request_body_size or 0
+    return server
 
 
 def from_config(conf: Mapping[str, Any], admin_app: WSGIApp) -> list[Listener]:
-    """Subscribe the listeners the config declares; a port of 0 or None turns one off."""
+    """Subscribe the listeners the config declares; a port of 0 turns one off."""
     listeners = []
-    admin = namespace(conf, "admin")
-    if admin.get("socket_port"):
-        admin.setdefault("socket_host", "127.0.0.1")
-        listeners.append(make_listener("admin", admin_app, **admin))
-    https = namespace(conf, "https")
-    if https.get("socket_port") and https.get("ssl_certificate") and https.get("ssl_private_key"):
-        https.setdefault("socket_host", conf.get("server.socket_host", "127.0.0.1"))
-        https.setdefault("ssl_module", "builtin")
-        listeners.append(make_listener("https", None, **https))
+    if conf.get("admin.socket_port"):
+        host = conf.get("admin.socket_host") or "127.0.0.1"
+        server = make_server(host, conf["admin.socket_port"], admin_app)
+        listeners.append(Listener("admin", server))
+    certificate, private_key = conf.get("https.ssl_certificate"), conf.get("https.ssl_private_key")
+    if conf.get("https.socket_port") and certificate and private_key:
+        host = conf.get("https.socket_host") or conf.get("server.socket_host", "127.0.0.1")
+        server = make_server(host, conf["https.socket_port"], cherrypy.tree)
+        server.ssl_adapter = BuiltinSSLAdapter(certificate, private_key)
+        listeners.append(Listener("https", server))
+    for listener in listeners:
+        listener.subscribe()
     return listeners

@@ -3,38 +3,46 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cherrypy
-from cherrypy.lib import profiler
+from cherrypy.lib import profiler, sessions
 
-from . import admin, api, listeners, pages
-from . import tools as _tools  # noqa: F401  (registers cherrypy.tools.request_id and .timing)
-from .plugins import Autosave, ItemStore
+from . import admin, api, listeners, pages, settings
+from . import tools as _tools  # noqa: F401  (registers the custom tools on cherrypy.tools)
+from .configuration import Configuration
+from .database import Database
+from .lifecycle import StopDeadline
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Seconds from SIGTERM (or Ctrl-C, SIGHUP) to the exit, whatever the clients do.
+STOP_DEADLINE = 4.0
 
 
 @dataclass
 class Site:
     """What ``build`` put on ``cherrypy.tree`` and ``cherrypy.engine``."""
 
-    store: ItemStore
-    autosave: Autosave | None
+    database: Database
     site_app: cherrypy.Application
     api_app: cherrypy.Application
+    deadline: StopDeadline
     listeners: list[listeners.Listener] = field(default_factory=list)
 
     def describe_listeners(self) -> list[str]:
         return [f"main {cherrypy.server.base()}", *(str(server) for server in self.listeners)]
 
+    def addresses(self) -> list[tuple[str, str, int]]:
+        """(variable, host, port) of every listener, for ``lifecycle.check_ports``."""
+        variables = {"admin": "ADMIN_PORT", "https": "HTTPS_PORT"}
+        main = ("PORT", cherrypy.server.socket_host, cherrypy.server.socket_port)
+        return [main, *((variables[s.name], *s.bind_addr) for s in self.listeners)]
+
     def unsubscribe(self) -> None:
         """Take this site's plugins and listeners off the bus (tests build several sites)."""
-        for plugin in (self.store, self.autosave, *self.listeners):
-            if plugin is not None:
-                plugin.unsubscribe()
+        for plugin in (self.database, self.deadline, *self.listeners):
+            plugin.unsubscribe()
 
 
 def enable_profiler(app: cherrypy.Application, path: str, aggregate: bool) -> None:
@@ -62,28 +70,55 @@ def keep_access_log_off_screen() -> None:
             access_log.removeHandler(handler)
 
 
-def build(config_files: Sequence[Path] = ()) -> Site:
+def sessions_dir() -> Path:
+    """CherryPy's FileSession folder, so sessions survive a restart.
+
+    A relative ``app.sessions_dir`` is under the project's checkout, or under the working
+    directory when the package is installed (a Docker image: /app, whose var/ is a volume).
+    """
+    checkout = (settings.PROJECT_ROOT / "pyproject.toml").is_file()
+    base = settings.PROJECT_ROOT if checkout else Path.cwd()
+    path = base / cherrypy.config.get("app.sessions_dir", "var/sessions")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise settings.ConfigError(
+            f"app.sessions_dir: cannot create {path} ({error.strerror or error})"
+        ) from None
+    return path
+
+
+def build(config: Configuration) -> Site:
     """Mount the apps and subscribe the plugins and listeners, from ``cherrypy.config``."""
     conf = cherrypy.config
     cherrypy.log.error_log.setLevel(getattr(logging, conf.get("app.log_level", "INFO")))
     if not conf.get("app.screen_access_log", True):
         keep_access_log_off_screen()
 
-    store = ItemStore(cherrypy.engine, conf.get("app.store_file"))
-    store.subscribe()
-    autosave = None
-    if store.path and conf.get("app.autosave_interval", 0) > 0:
-        autosave = Autosave(cherrypy.engine, store, conf["app.autosave_interval"])
-        autosave.subscribe()
+    database = Database(cherrypy.engine, config.database_url)
+    database.subscribe()
+    deadline = StopDeadline(cherrypy.engine, STOP_DEADLINE)
+    deadline.subscribe()
 
     # Like cherrypy.quickstart: the config files' path sections are the site's app config.
     site_app = cherrypy.tree.mount(
-        pages.Root(store), "", {"/": {"tools.staticdir.root": str(PACKAGE_DIR)}}
+        pages.Root(),
+        "",
+        {
+            "/": {"tools.staticdir.root": str(PACKAGE_DIR)},
+            "/items": {
+                "tools.sessions.storage_class": sessions.FileSession,
+                "tools.sessions.storage_path": str(sessions_dir()),
+            },
+        },
     )
-    for path in config_files:
-        site_app.merge(str(path))
-    api_app = cherrypy.tree.mount(api.ItemsAPI(store), "/api/items", api.APP_CONFIG)
-    site = Site(store, autosave, site_app, api_app)
+    for sections in config.site_sections:
+        site_app.merge(sections)
+    api_app = cherrypy.tree.mount(api.ItemsAPI(), "/api/items", api.APP_CONFIG)
+    # The deployer's file reaches every app.
+    for app in (site_app, api_app):
+        app.merge(config.deployer_sections)
+    site = Site(database, site_app, api_app, deadline)
 
     profile_path = None
     if conf.get("profiling.on"):
@@ -91,6 +126,6 @@ def build(config_files: Sequence[Path] = ()) -> Site:
         for app in (site_app, api_app):
             enable_profiler(app, profile_path, bool(conf.get("profiling.aggregate")))
 
-    admin_root = admin.AdminRoot(store, site.describe_listeners, autosave, profile_path)
+    admin_root = admin.AdminRoot(site.describe_listeners, profile_path)
     site.listeners = listeners.from_config(conf, admin.make_tree(admin_root))
     return site

@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping
 
 import cherrypy
+from cherrypy.lib import httputil
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's ID is echoed only if it is short and harmless in headers and logs.
@@ -22,14 +23,14 @@ def set_request_id(header: str = REQUEST_ID_HEADER) -> None:
     A new ID is CherryPy's own ``request.unique_id``: a UUID4 made lazily once per request,
     which the access log renders anyway (its ``{i}`` field), so it costs no second UUID.
     """
-    request = cherrypy.serving.request
+    request = cherrypy.request
     incoming = request.headers.get(header)
     if incoming and _SAFE_REQUEST_ID.fullmatch(incoming):
         request_id = incoming
     else:
         request_id = str(request.unique_id)
     request.request_id = request_id
-    cherrypy.serving.response.headers[header] = request_id
+    cherrypy.response.headers[header] = request_id
 
 
 # What every response says about how a browser may use it. A strict CSP fits this site: its
@@ -49,9 +50,64 @@ def set_security_headers(headers: Mapping[str, str] = SECURITY_HEADERS) -> None:
 
     On ``on_start_resource``, so error pages get them too and a handler may still override one.
     """
-    response_headers = cherrypy.serving.response.headers
+    response_headers = cherrypy.response.headers
     for name, value in headers.items():
         response_headers[name] = value
+
+
+def set_hsts(max_age: int = 31536000) -> None:
+    """``Strict-Transport-Security`` on answers over HTTPS: the HTTPS listener's, or a proxy's
+    when ``tools.proxy`` has taken the public scheme from ``X-Forwarded-Proto``."""
+    if cherrypy.request.base.startswith("https://"):
+        cherrypy.response.headers["Strict-Transport-Security"] = f"max-age={max_age}"
+
+
+def set_samesite(value: str = "Lax") -> None:
+    """CherryPy's sessions tool has no SameSite option: add it to every cookie set."""
+    for morsel in cherrypy.response.cookie.values():
+        if not morsel["samesite"]:
+            morsel["samesite"] = value
+
+
+def unpad_errors() -> None:
+    """Drop the spaces CherryPy pads short error bodies with for Internet Explorer 5.
+
+    A JSON client gets exactly the document; the Content-Length follows.
+    """
+    response = cherrypy.response
+    if httputil.valid_status(response.status)[0] < 400:
+        return
+    body = response.collapse_body()
+    trimmed = body.rstrip(b" ")
+    if len(trimmed) != len(body):
+        response.body = trimmed
+        response.headers["Content-Length"] = str(len(trimmed))
+
+
+def refuse_large_bodies() -> None:
+    """413 at once for a declared ``Content-Length`` over ``request.body.maxbytes``.
+
+    CherryPy counts the bytes as it reads them; a client that declares too much is refused
+    before anything is read, by the app, so the API's 413 is JSON like its other errors.
+    """
+    request = cherrypy.request
+    limit = request.body.maxbytes
+    length = request.headers.get("Content-Length", "")
+    if limit and length.isascii() and length.isdigit() and int(length) > limit:
+        request.process_request_body = False
+        raise cherrypy.HTTPError(413, f"the request body may have at most {limit} bytes")
+
+
+class UnpadErrorsTool(cherrypy.Tool):
+    """``unpad_errors`` after an HTTPError (``before_finalize``) and after an unexpected
+    exception's 500 (``after_error_response``), the two places CherryPy pads."""
+
+    def __init__(self) -> None:
+        super().__init__("before_finalize", unpad_errors, priority=90)
+
+    def _setup(self) -> None:
+        super()._setup()
+        cherrypy.request.hooks.attach("after_error_response", unpad_errors, priority=90)
 
 
 class TimingTool(cherrypy.Tool):
@@ -66,22 +122,26 @@ class TimingTool(cherrypy.Tool):
 
     @staticmethod
     def _start() -> None:
-        cherrypy.serving.request.timing_started = time.perf_counter()
+        cherrypy.request.timing_started = time.perf_counter()
 
     @staticmethod
     def _finish() -> None:
-        started = getattr(cherrypy.serving.request, "timing_started", None)
+        started = getattr(cherrypy.request, "timing_started", None)
         if started is not None:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            cherrypy.serving.response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
+            cherrypy.response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
 
     def _setup(self) -> None:
         super()._setup()
-        cherrypy.serving.request.hooks.attach("before_finalize", self._finish, priority=90)
+        cherrypy.request.hooks.attach("before_finalize", self._finish, priority=90)
 
 
 cherrypy.tools.request_id = cherrypy.Tool("on_start_resource", set_request_id, priority=5)
 cherrypy.tools.security_headers = cherrypy.Tool(
     "on_start_resource", set_security_headers, priority=5
 )
+cherrypy.tools.hsts = cherrypy.Tool("before_finalize", set_hsts, priority=80)
+cherrypy.tools.samesite = cherrypy.Tool("before_finalize", set_samesite, priority=80)
+cherrypy.tools.unpad_errors = UnpadErrorsTool()
+cherrypy.tools.body_limit = cherrypy.Tool("before_request_body", refuse_large_bodies, priority=5)
 cherrypy.tools.timing = TimingTool()

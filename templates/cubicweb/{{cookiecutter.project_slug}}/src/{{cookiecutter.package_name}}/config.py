@@ -41,7 +41,7 @@ class AppConfig:
     threads: int
     base_url: str
     ini_file: Path
-    # The instance's database ({{ cookiecutter.__env_prefix }}DATABASE_URL): SQLite by default, or PostgreSQL.
+    # The instance's database (DATABASE_URL): SQLite by default, or PostgreSQL.
     database: settings.DatabaseURL
     # Server-side sessions in Redis when set; signed cookie sessions otherwise.
     redis_url: str | None = None

@@ -2,7 +2,7 @@
 
 CubicWeb's ``cubicweb.pyramid.session`` keeps sessions as ``CWSession`` rows in the instance's
 database: on SQLite every write then waits for the database lock. As CubicWeb's own
-``pyramid.ini`` advises, sessions live in Redis when ``{{ cookiecutter.__env_prefix }}REDIS_URL`` is set (server side,
+``pyramid.ini`` advises, sessions live in Redis when ``REDIS_URL`` is set (server side,
 so a logout revokes them); otherwise in a signed cookie (Pyramid's own factory). Either way a
 second process or a restart sees them.
 """

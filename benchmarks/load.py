@@ -1,27 +1,26 @@
-"""Load generators for ``GET /health``: wrk when installed, a bounded asyncio client otherwise.
+"""A bounded HTTP/1.1 load generator in pure Python, for the benchmarks and the repo's load tests.
 
-Both keep ``connections`` connections busy for ``duration`` seconds and report requests per
-second and the 50th/99th latency percentiles. The fallback is pure Python and shares the CPU
-with the server, so its absolute figures are far lower than wrk's; ratios taken with the same
-tool in the same run stay comparable.
+Keep-alive connections on 127.0.0.1, each sending GET requests in a loop until a deadline. A
+connection the server closes (it said ``Connection: close``, or it closed an idle keep-alive
+connection, which HTTP allows) is reopened and counted as a reconnect. Anything else (a non-2xx
+status, a cut-off response, a reset mid-response, a timeout) is a failure. It shares the CPU with
+the server, so its absolute rates are far below wrk's; ratios taken with it in one run compare.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-import shutil
 import statistics
-import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HOST = "127.0.0.1"
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 @dataclass(frozen=True)
-class LoadResult:
+class Throughput:
+    """What a benchmark reports of one load, whichever tool produced it."""
+
     requests_per_second: float
     p50_ms: float
     p99_ms: float
@@ -29,141 +28,133 @@ class LoadResult:
     errors: int  # non-2xx answers, socket errors and timeouts
 
 
-def wrk_path() -> str | None:
-    return shutil.which("wrk")
+@dataclass
+class LoadResult:
+    ok: int = 0
+    failures: list[str] = field(default_factory=list)
+    reconnects: int = 0
+    latencies: list[float] = field(default_factory=list)  # seconds, one per answer
+    seconds: float = 0.0
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
+
+    def throughput(self) -> Throughput:
+        if len(self.latencies) < 2:
+            raise RuntimeError(
+                f"only {len(self.latencies)} answers in {self.seconds:.1f} s "
+                f"({len(self.failures)} failures: {self.failures[:3]})"
+            )
+        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
+        return Throughput(
+            requests_per_second=len(self.latencies) / self.seconds,
+            p50_ms=cuts[49] * 1000,
+            p99_ms=cuts[98] * 1000,
+            requests=len(self.latencies),
+            errors=len(self.failures),
+        )
 
 
-def choose_tool(requested: str) -> str:
-    """``wrk`` or ``python``: ``auto`` picks wrk when it is installed."""
-    if requested == "auto":
-        return "wrk" if wrk_path() else "python"
-    if requested == "wrk" and not wrk_path():
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk); use --load python")
-    return requested
+class ClosedBeforeReply(Exception):
+    """The server closed the connection before answering: reopen and retry."""
 
 
-def run_load(tool: str, port: int, path: str, duration: float, connections: int) -> LoadResult:
-    if tool == "wrk":
-        return run_wrk(port, path, duration, connections)
-    return asyncio.run(python_load(port, path, duration, connections))
+async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> None:
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        while True:
+            size = int((await reader.readline()).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                return
+    elif "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    else:  # no length: the body ends when the server closes
+        await reader.read()
 
 
-# wrk -------------------------------------------------------------------------------------------
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[int, bool]:
+    """Send one request, read the whole answer; return its status and whether to keep alive."""
+    try:
+        writer.write(request)
+        await writer.drain()
+        status_line = await reader.readline()
+    except (ConnectionResetError, BrokenPipeError):
+        raise ClosedBeforeReply from None
+    if not status_line:
+        raise ClosedBeforeReply
+    version, status = status_line.split()[:2]
+    headers: dict[str, str] = {}
+    while True:
+        line = await reader.readline()
+        if not line:
+            raise ConnectionError(f"connection closed inside the headers after {status_line!r}")
+        if line in (b"\r\n", b"\n"):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    await _read_body(reader, headers)
+    framed = "content-length" in headers or "transfer-encoding" in headers
+    keep_alive = framed and version == b"HTTP/1.1" and headers.get("connection") != "close"
+    return int(status), keep_alive
 
 
-def run_wrk(port: int, path: str, duration: float, connections: int) -> LoadResult:
-    threads = min(2, connections)
-    command = [
-        wrk_path() or "wrk",
-        f"--threads={threads}",
-        f"--connections={connections}",
-        f"--duration={max(1, round(duration))}s",
-        "--timeout=5s",
-        "--latency",
-        f"http://{HOST}:{port}{path}",
-    ]
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration + 30, check=True
-    )
-    return parse_wrk(result.stdout)
-
-
-def _milliseconds(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
-    if not match:
-        raise ValueError(f"not a wrk duration: {text!r}")
-    return float(match[1]) * _UNITS_MS[match[2]]
-
-
-def parse_wrk(output: str) -> LoadResult:
-    """Read ``wrk --latency`` output."""
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
-    requests = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
-    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    if not (requests and rate and "50" in percentiles and "99" in percentiles):
-        raise ValueError(f"unexpected wrk output:\n{output}")
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors += int(non_2xx[1]) if non_2xx else 0
-    return LoadResult(
-        requests_per_second=float(rate[1]),
-        p50_ms=_milliseconds(percentiles["50"]),
-        p99_ms=_milliseconds(percentiles["99"]),
-        requests=int(requests[1]),
-        errors=errors,
-    )
-
-
-# Fallback: asyncio + raw HTTP/1.1 ---------------------------------------------------------------
-
-
-class Connection:
-    """One client connection: keep-alive while the server allows it, reconnect otherwise."""
-
-    def __init__(self, port: int, request: bytes) -> None:
-        self.port = port
-        self.request = request
-        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-
-    async def get(self) -> int:
-        """Send one request, read the whole answer, return its status."""
-        if self.streams is None:
-            self.streams = await asyncio.open_connection(HOST, self.port)
-        reader, writer = self.streams
-        writer.write(self.request)
-        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
-        status_line, *header_lines = head.split("\r\n")
-        headers = dict(line.split(":", 1) for line in header_lines if ":" in line)
-        if "content-length" in headers:
-            await reader.readexactly(int(headers["content-length"]))
-            keep_alive = "close" not in headers.get("connection", "") and "/1.1" in status_line
-        else:  # no length: the body ends when the server closes
-            await reader.read()
-            keep_alive = False
-        if not keep_alive:
-            self.close()
-        return int(status_line.split()[1])
-
-    def close(self) -> None:
-        if self.streams is not None:
-            self.streams[1].close()
-            self.streams = None
-
-
-async def python_load(port: int, path: str, duration: float, connections: int) -> LoadResult:
-    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
-    latencies: list[float] = []
-    errors = 0
-    stop_at = time.perf_counter() + duration
-
-    async def worker() -> None:
-        nonlocal errors
-        connection = Connection(port, request)
+async def _client(
+    port: int, request: bytes, deadline: float, timeout: float, result: LoadResult
+) -> None:
+    streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+    fresh = reopen = False
+    while time.monotonic() < deadline:
+        started = time.monotonic()
         try:
-            while time.perf_counter() < stop_at:
-                started = time.perf_counter()
-                try:
-                    status = await asyncio.wait_for(connection.get(), 5)
-                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
-                    errors += 1
-                    connection.close()
-                    continue
-                latencies.append((time.perf_counter() - started) * 1000)
-                if not 200 <= status < 300:
-                    errors += 1
-        finally:
-            connection.close()
+            if streams is None:
+                streams = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
+                result.reconnects += reopen
+                fresh, reopen = True, False
+            status, keep_alive = await asyncio.wait_for(_exchange(*streams, request), timeout)
+        except ClosedBeforeReply:
+            if fresh:
+                result.failures.append("a new connection was closed without a reply")
+            keep_alive, reopen = False, True
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
+            result.failures.append(f"{type(error).__name__}: {error}")
+            keep_alive = False
+        else:
+            result.latencies.append(time.monotonic() - started)
+            if 200 <= status < 300:
+                result.ok += 1
+            else:
+                result.failures.append(f"status {status}")
+            fresh, reopen = False, not keep_alive
+        if not keep_alive and streams is not None:
+            streams[1].close()
+            streams = None
+    if streams is not None:
+        streams[1].close()
 
-    started = time.perf_counter()
-    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(connections))), duration + 10)
-    elapsed = time.perf_counter() - started
-    if len(latencies) < 2:
-        raise RuntimeError(f"only {len(latencies)} answers in {elapsed:.1f} s ({errors} errors)")
-    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    return LoadResult(
-        requests_per_second=len(latencies) / elapsed,
-        p50_ms=cuts[49],
-        p99_ms=cuts[98],
-        requests=len(latencies),
-        errors=errors,
+
+async def run_load(
+    port: int, path: str, connections: int, seconds: float, timeout: float
+) -> LoadResult:
+    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
+    result = LoadResult()
+    started = time.monotonic()
+    clients = (
+        _client(port, request, started + seconds, timeout, result) for _ in range(connections)
     )
+    await asyncio.wait_for(asyncio.gather(*clients), seconds + timeout + 10)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def load(
+    port: int,
+    path: str = "/health",
+    connections: int = 64,
+    seconds: float = 10,
+    timeout: float = 10,
+) -> LoadResult:
+    """``connections`` keep-alive clients on ``path`` for ``seconds``; bounded in time."""
+    return asyncio.run(run_load(port, path, connections, seconds, timeout))

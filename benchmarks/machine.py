@@ -10,8 +10,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.load import wrk_path
 from benchmarks.project import uv
+from benchmarks.wrk import wrk_path
 
 
 def _first_line(command: list[str]) -> str:

@@ -12,10 +12,10 @@ from pathlib import Path
 from benchmarks import machine
 from benchmarks.connections import measure_connections
 from benchmarks.frameworks import FRAMEWORKS, PROJECT_SLUG, REPO_DIR, SERVING
-from benchmarks.load import choose_tool
 from benchmarks.project import Installed, bake_api, bake_cli, install, time_to_green
 from benchmarks.report import FrameworkResults, render
 from benchmarks.runtime import RuntimeResult, measure_runtime
+from benchmarks.wrk import choose_tool
 
 SECTIONS = ("bake", "green", "runtime", "connections")
 DEFAULT_OUTPUT = REPO_DIR / "docs" / "benchmarks.md"

@@ -23,7 +23,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 # PEP 440 public versions without epochs or local parts.
 VERSION = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$")
 # Names a generated package must not take even though they are not stdlib modules.
-RESERVED_NAMES = {"tests", "test", "conftest", "setup", "site", "pytest"}
+RESERVED_NAMES = {"tests", "test", "conftest", "live_server", "setup", "site", "pytest"}
 SINGLE_LINE_FIELDS = ("project_name", "description", "author_name")
 MAX_NAME_LENGTH = 200
 # Generated code and tests must stay ruff-format stable whatever the name: longer names would

@@ -17,6 +17,8 @@ from cookiecutter.generate import generate_files
 
 SECRET_KEY_FILE = ".secret_key"
 DOCKER_FILES = ("Dockerfile", ".dockerignore")
+# The compose stack runs `<slug> migrate`: only for frameworks that have a data layer.
+COMPOSE_FILES = ("compose.yaml", ".env.example")
 
 
 def add_framework_files(answers: dict[str, Any], repo_dir: Path, project_dir: Path) -> None:
@@ -29,11 +31,12 @@ def add_framework_files(answers: dict[str, Any], repo_dir: Path, project_dir: Pa
     )
 
 
-def move_shared_tests(repo_dir: Path, answers: dict[str, Any], project_dir: Path) -> None:
+def read_framework_info(repo_dir: Path, framework: str) -> dict[str, Any]:
+    return json.loads((repo_dir / "templates" / framework / "framework.json").read_text())
+
+
+def move_shared_tests(info: dict[str, Any], project_dir: Path) -> None:
     """The skeleton's tests live in ``tests/``; a framework may keep its tests elsewhere."""
-    info = json.loads(
-        (repo_dir / "templates" / answers["framework"] / "framework.json").read_text()
-    )
     tests_dir = info.get("tests_dir", "tests")
     if tests_dir == "tests":
         return
@@ -52,9 +55,12 @@ def write_development_secret(project_dir: Path) -> None:
 
 def assemble(answers: dict[str, Any], repo_dir: str) -> None:
     project_dir = Path.cwd()
+    info = read_framework_info(Path(repo_dir), answers["framework"])
     add_framework_files(answers, Path(repo_dir), project_dir)
-    move_shared_tests(Path(repo_dir), answers, project_dir)
-    if not answers["use_docker"]:
-        for name in DOCKER_FILES:
-            (project_dir / name).unlink(missing_ok=True)
+    move_shared_tests(info, project_dir)
+    unwanted = () if answers["use_docker"] else DOCKER_FILES + COMPOSE_FILES
+    if not info.get("data_layer"):
+        unwanted += COMPOSE_FILES
+    for name in unwanted:
+        (project_dir / name).unlink(missing_ok=True)
     write_development_secret(project_dir)

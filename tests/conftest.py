@@ -2,7 +2,8 @@
 
 Tests that take a ``framework`` parameter are grouped per framework for pytest-xdist
 (``--dist loadgroup``), so one worker bakes and installs a given framework and nothing is
-installed twice in one run.
+installed twice in one run. PostgreSQL and Redis start on first use, once per session (per xdist
+worker): only the workers whose frameworks need them start them.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from tests.harness import (
     ProjectEnv,
     Server,
     create_project_env,
-    framework_info,
+    migrate,
     production_settings,
-    run,
     running_server,
 )
+from tests.services import PostgresServer, RedisServer, running_postgres, running_redis
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -55,21 +56,70 @@ def baked_project(cookies_session, framework: str) -> Path:
 def project_env(
     baked_project: Path, framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> ProjectEnv:
-    """The baked project installed in a fresh virtual environment from its own pyproject.toml,
-    with its production database migrated, as a deployer does before starting the server."""
+    """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
     venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
-    project = create_project_env(baked_project, venv_dir, framework)
-    if framework_info(framework).get("data_layer"):
-        command = [str(project.bin_dir / PROJECT_SLUG), "migrate"]
-        run(command, baked_project, 300, project.environ(**production_settings(framework)))
-    return project
+    return create_project_env(baked_project, venv_dir, framework)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server; ``postgres.create_database()`` gives a fresh database's URL."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[RedisServer]:
+    """A real Redis server; ``redis.new_url()`` gives the URL of the next logical database."""
+    with running_redis() as server:
+        yield server
+
+
+class LazyServices:
+    """Fresh databases and Redis URLs for the live tests; the servers start on the first ask."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp: pytest.TempPathFactory) -> None:
+        self.request = request
+        self.tmp = tmp
+
+    def database_url(self, scheme: str) -> str:
+        if scheme == "postgresql":
+            postgres: PostgresServer = self.request.getfixturevalue("postgres")
+            return postgres.create_database()
+        if scheme == "sqlite":
+            return f"sqlite:///{self.tmp.mktemp('sqlite') / 'app.sqlite3'}"
+        raise ValueError(f"no test database for {scheme}://")
+
+    def redis_url(self) -> str:
+        redis: RedisServer = self.request.getfixturevalue("redis")
+        return redis.new_url()
+
+
+@pytest.fixture
+def services(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> LazyServices:
+    """This test's source of fresh databases (PostgreSQL or SQLite files) and Redis URLs."""
+    return LazyServices(request, tmp_path_factory)
+
+
+@pytest.fixture
+def production_config(project_env: ProjectEnv, services: LazyServices) -> dict[str, str]:
+    """Production settings with this test's own fresh, migrated database where there is one."""
+    settings = production_settings(project_env.framework, services)
+    migrate(project_env, settings)
+    return settings
 
 
 @pytest.fixture(scope="session")
 def production_server(
-    project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory
+    project_env: ProjectEnv,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Server]:
     """The project's console script in production mode, shared by the contract and robustness tests."""
     log = tmp_path_factory.mktemp(f"log-{project_env.framework}") / "production.log"
-    with running_server(project_env, log, **production_settings(project_env.framework)) as server:
+    settings = production_settings(project_env.framework, LazyServices(request, tmp_path_factory))
+    migrate(project_env, settings)
+    with running_server(project_env, log, **settings) as server:
         yield server

@@ -7,15 +7,17 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+# live_server.py ships in every generated project; pytest's pythonpath puts the skeleton on
+# sys.path so these tests drive the servers with the very same helpers.
+from live_server import STARTUP_TIMEOUT, LiveServer, Reply, find_free_port, start
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_CONTEXT: dict[str, Any] = json.loads(
@@ -29,6 +31,12 @@ PROJECT_NAME = "Café Ünïcode"
 PROJECT_SLUG = "cafe-unicode"
 ENV_PREFIX = "CAFE_UNICODE_"
 TEST_SECRET = "repo-tests-secret-not-for-production"
+# Worker processes for starters whose production server forks: more than one, so that state
+# kept in one process's memory shows up as a failure.
+WORKERS = 2
+BROWSER_ACCEPT = "text/html,application/json;q=0.9"
+# Why a starter without "data_layer" in its framework.json skips the database checks.
+NO_DATA_LAYER = "no database yet: see its framework issue"
 
 
 def framework_info(framework: str) -> dict[str, Any]:
@@ -108,28 +116,7 @@ def create_project_env(project_dir: Path, venv_dir: Path, framework: str) -> Pro
     return ProjectEnv(project_dir, venv_dir, framework)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    set_cookies: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def raw_request(port: int, request: bytes, timeout: float = 10.0, head: bool = False) -> Response:
+def raw_request(port: int, request: bytes, timeout: float = 10.0, head: bool = False) -> Reply:
     """Send bytes exactly as given (bad paths, huge headers...) and parse the reply."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         # A server may answer (e.g. 413) and close before reading a large request: keep its reply.
@@ -137,9 +124,7 @@ def raw_request(port: int, request: bytes, timeout: float = 10.0, head: bool = F
             sock.sendall(request)
         reply = http.client.HTTPResponse(sock, method="HEAD" if head else None)
         reply.begin()
-        headers = {name.lower(): value for name, value in reply.getheaders()}
-        set_cookies = reply.msg.get_all("Set-Cookie") or []
-        return Response(reply.status, headers, reply.read(), set_cookies)
+        return Reply(reply.status, reply.msg, reply.read())
 
 
 def build_request(
@@ -158,81 +143,74 @@ def build_request(
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
-def http_get(port: int, path: str, timeout: float = 10.0) -> Response:
-    accept = {"Accept": "text/html,application/json;q=0.9"}
-    return raw_request(port, build_request("GET", path, headers=accept), timeout=timeout)
+class Server(LiveServer):
+    """A starter's console script; its GETs ask for HTML first, as a browser does."""
 
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    log_path: Path
-
-    def get(self, path: str) -> Response:
-        return http_get(self.port, path)
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def wait_until_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited {self.process.returncode}:\n{self.log()}")
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if http_get(self.port, "/health", timeout=2).status == 200:
-                    return
-            time.sleep(0.2)
-        raise AssertionError(f"server not healthy after {timeout}s:\n{self.log()}")
-
-    def stop(self, sig: int, whole_group: bool = False, timeout: float = 5.0) -> int | None:
-        """Send ``sig`` (to the whole process group, as Ctrl-C in a terminal does); wait."""
-        if self.process.poll() is None:
-            if whole_group:
-                os.killpg(self.process.pid, sig)
-            else:
-                self.process.send_signal(sig)
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+    def get(self, path: str, **headers: str) -> Reply:
+        return super().get(path, **{"accept": BROWSER_ACCEPT, **headers})
 
 
 def start_server(project: ProjectEnv, log_path: Path, **settings: str) -> Server:
     """Start the console script named after the slug, in its own process group."""
-    port = int(settings.setdefault("PORT", str(free_port())))
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(project.bin_dir / PROJECT_SLUG)],
-            cwd=project.project_dir,
-            env=project.environ(**settings),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Server(process, port, log_path)
+    port = int(settings.setdefault("PORT", str(find_free_port())))
+    command = [str(project.bin_dir / PROJECT_SLUG)]
+    env = project.environ(**settings)
+    started = start(command, port=port, log_path=log_path, env=env, cwd=project.project_dir)
+    return Server(started.process, started.port, started.log_path)
 
 
 @contextlib.contextmanager
 def running_server(project: ProjectEnv, log_path: Path, **settings: str) -> Iterator[Server]:
     server = start_server(project, log_path, **settings)
     try:
-        server.wait_until_healthy(framework_info(project.framework).get("startup_timeout", 30))
+        server.wait_until_healthy(startup_timeout(project.framework))
         yield server
     finally:
         server.kill()
 
 
-def production_settings(framework: str) -> dict[str, str]:
-    """The settings a deployer must give this framework in production."""
+class Services(Protocol):
+    """Where the live tests get a fresh database and a Redis from (started on first use)."""
+
+    def database_url(self, scheme: str) -> str: ...
+
+    def redis_url(self) -> str: ...
+
+
+def production_settings(
+    framework: str, services: Services | None = None, scheme: str | None = None
+) -> dict[str, str]:
+    """The settings a deployer must give this framework in production.
+
+    With ``services``, a starter whose framework.json says ``data_layer`` also gets a fresh
+    database (``scheme``, by default PostgreSQL when it supports it), Redis if it uses it and
+    ``WORKERS`` if it forks: the repo's tests then run it as it is deployed. Starters without a
+    data layer get none of these, as they do not read them yet.
+    """
+    info = framework_info(framework)
     settings = {"ENV": "production", "SECRET_KEY": TEST_SECRET}
-    settings.update(framework_info(framework).get("production_env", {}))
+    settings.update(info.get("production_env", {}))
+    if services is None or not info.get("data_layer"):
+        return settings
+    settings["DATABASE_URL"] = services.database_url(scheme or preferred_scheme(framework))
+    if info.get("uses_redis"):
+        settings["REDIS_URL"] = services.redis_url()
+    if info.get("forks_workers"):
+        settings["WORKERS"] = str(WORKERS)
     return settings
+
+
+def preferred_scheme(framework: str) -> str:
+    schemes = framework_info(framework)["database_schemes"]
+    return "postgresql" if "postgresql" in schemes else schemes[0]
+
+
+def migrate(project: ProjectEnv, settings: dict[str, str]) -> None:
+    """Apply the migrations to the settings' database, as a deployer does before starting."""
+    if "DATABASE_URL" in settings:
+        command = [str(project.bin_dir / PROJECT_SLUG), "migrate"]
+        run(command, project.project_dir, 300, env=project.environ(**settings))
+
+
+def startup_timeout(framework: str) -> float:
+    return framework_info(framework).get("startup_timeout", STARTUP_TIMEOUT)

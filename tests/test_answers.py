@@ -17,6 +17,7 @@ INVALID_ANSWERS = [
     ({"project_slug": "UPPER_case"}, "project_slug"),
     ({"package_name": "json"}, "package_name"),
     ({"package_name": "test"}, "package_name"),
+    ({"package_name": "live_server"}, "package_name"),
     ({"package_name": "flask", "framework": "flask"}, "package_name"),
     ({"package_name": "tornado", "framework": "tornado"}, "package_name"),
     ({"package_name": "class"}, "package_name"),

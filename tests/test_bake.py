@@ -129,3 +129,35 @@ def test_dockerfile_lints_clean(baked_project: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_stack_is_valid_and_runs_migrate(baked_project: Path, framework: str) -> None:
+    """compose.yaml passes the Compose specification's schema; the app migrates before serving."""
+    compose = baked_project / "compose.yaml"
+    info = framework_info(framework)
+    if not info.get("data_layer"):
+        assert not compose.exists(), "no compose stack before the framework has a data layer"
+        return
+    result = subprocess.run(
+        [
+            shutil.which("check-jsonschema")
+            or str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(compose),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    stack = yaml.safe_load(compose.read_text("utf-8"))
+    app = stack["services"]["app"]
+    assert app["command"][-1] == "cafe-unicode migrate && exec cafe-unicode"
+    assert app["ports"] == ["127.0.0.1:8000:8000"]
+    assert ("db" in stack["services"]) is ("postgresql" in info["database_schemes"])
+    assert ("redis" in stack["services"]) is bool(info.get("uses_redis"))
+    example = (baked_project / ".env.example").read_text("utf-8")
+    assert "CAFE_UNICODE_SECRET_KEY=\n" in example
+    ignored = (baked_project / ".gitignore").read_text("utf-8").splitlines()
+    assert ".env" in ignored

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import run
-from benchmarks.load import parse_wrk
 from benchmarks.report import FrameworkResults, connections_section
+from benchmarks.wrk import parse_wrk
 
 WRK_OUTPUT = """\
 Running 10s test @ http://127.0.0.1:8000/health

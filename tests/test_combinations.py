@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from tests.harness import FRAMEWORKS, LICENSES
+from tests.harness import FRAMEWORKS, LICENSES, framework_info
 
 LICENSE_MARKERS = {
     "MIT": "MIT License",
@@ -43,4 +43,6 @@ def test_combination_bakes(cookies, framework: str, license_name: str, use_docke
     assert metadata["license"] == expected
     assert (project / "Dockerfile").exists() is use_docker
     assert (project / ".dockerignore").exists() is use_docker
+    with_data_layer = bool(framework_info(framework).get("data_layer"))
+    assert (project / "compose.yaml").exists() is (use_docker and with_data_layer)
     assert ("docker build" in (project / "README.md").read_text("utf-8")) is use_docker

@@ -12,11 +12,15 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.harness import (
     ENV_PREFIX,
+    NO_DATA_LAYER,
     PROJECT_NAME,
     ProjectEnv,
     Server,
+    Services,
     framework_info,
     production_settings,
     running_server,
@@ -26,11 +30,11 @@ from tests.harness import (
 STOP_TIMEOUT = 5.0
 
 
-def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
+def run_own_suite(project_env: ProjectEnv, **settings: str) -> None:
     completed = subprocess.run(
         [str(project_env.bin_dir / "pytest"), "-q", "-p", "no:cacheprovider"],
         cwd=project_env.project_dir,
-        env=project_env.environ(),
+        env=project_env.environ(**settings),
         capture_output=True,
         text=True,
         timeout=600,
@@ -39,6 +43,23 @@ def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
     assert " passed" in output and " failed" not in output, output
+
+
+def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
+    run_own_suite(project_env)
+
+
+def test_own_test_suite_passes_on_postgresql(
+    framework: str, services: Services, request: pytest.FixtureRequest
+) -> None:
+    """The same suite with TEST_DATABASE_URL on a fresh PostgreSQL database (SQLite by default)."""
+    info = framework_info(framework)
+    if not info.get("data_layer"):
+        pytest.skip(NO_DATA_LAYER)
+    if "postgresql" not in info["database_schemes"]:
+        pytest.skip(f"{framework} runs on SQLite only")
+    project_env: ProjectEnv = request.getfixturevalue("project_env")  # after the skips: no install
+    run_own_suite(project_env, TEST_DATABASE_URL=services.database_url("postgresql"))
 
 
 def test_health_is_json_ok(production_server: Server) -> None:
@@ -79,23 +100,24 @@ def test_production_refuses_to_start_without_secret(
         )
     finally:
         server.kill()
-    lines = [line for line in server.log().splitlines() if line.strip()]
+    lines = [line for line in server.output().splitlines() if line.strip()]
     assert code != 0
     assert len(lines) == 1, lines
     assert f"{ENV_PREFIX}SECRET_KEY" in lines[0]
 
 
-def test_sigterm_stops_production_cleanly(project_env: ProjectEnv, tmp_path: Path) -> None:
-    log = tmp_path / "sigterm.log"
-    with running_server(project_env, log, **production_settings(project_env.framework)) as server:
+def test_sigterm_stops_production_cleanly(
+    project_env: ProjectEnv, production_config: dict[str, str], tmp_path: Path
+) -> None:
+    with running_server(project_env, tmp_path / "sigterm.log", **production_config) as server:
         started = time.monotonic()
         code = server.stop(signal.SIGTERM, timeout=STOP_TIMEOUT)
-        assert code == 0, f"exit {code} after {time.monotonic() - started:.1f}s:\n{server.log()}"
+        assert code == 0, f"exit {code} after {time.monotonic() - started:.1f}s:\n{server.output()}"
 
 
 def test_ctrl_c_stops_development_cleanly(project_env: ProjectEnv, tmp_path: Path) -> None:
     log = tmp_path / "development.log"
     with running_server(project_env, log, ENV="development") as server:
         assert server.get("/health").status == 200
-        code = server.stop(signal.SIGINT, whole_group=True, timeout=STOP_TIMEOUT)
-        assert code == 0, f"exit {code}:\n{server.log()}"
+        code = server.stop(signal.SIGINT, group=True, timeout=STOP_TIMEOUT)
+        assert code == 0, f"exit {code}:\n{server.output()}"

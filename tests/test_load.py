@@ -14,8 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from tests.harness import ProjectEnv, Server, production_settings, running_server
-from tests.load import load, tree_rss_bytes
+from benchmarks.load import load
+from benchmarks.procfs import tree_rss_bytes
+from tests.harness import ProjectEnv, Server, running_server
 
 LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", 30 if os.environ.get("CI") else 10))
 CONNECTIONS = 64
@@ -84,10 +85,9 @@ def test_clients_vanishing_mid_request_do_not_hurt(production_server: Server) ->
 
 
 def test_sigterm_under_load_finishes_in_flight_requests(
-    project_env: ProjectEnv, tmp_path: Path
+    project_env: ProjectEnv, production_config: dict[str, str], tmp_path: Path
 ) -> None:
-    settings = production_settings(project_env.framework)
-    with running_server(project_env, tmp_path / "drain.log", **settings) as server:
+    with running_server(project_env, tmp_path / "drain.log", **production_config) as server:
         outcome: dict[str, object] = {}
 
         def run() -> None:
@@ -99,7 +99,7 @@ def test_sigterm_under_load_finishes_in_flight_requests(
         code = server.stop(signal.SIGTERM, timeout=5)
         clients.join(timeout=15)
     result = outcome["result"]
-    assert code == 0, server.log()
+    assert code == 0, server.output()
     assert result.ok > 0
     # After SIGTERM new connections are refused; what must not happen is a reply cut short.
     cut_short = [failure for failure in result.failures if "IncompleteRead" in failure]

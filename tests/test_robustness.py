@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from live_server import Reply
 
-from tests.harness import Response, Server, build_request, framework_info, raw_request
+from tests.harness import Server, build_request, framework_info, raw_request
 
 LONG = 100_000
 TRAVERSALS = [
@@ -72,7 +73,7 @@ BAD_REQUESTS: dict[str, tuple[Callable[[dict[str, Any]], bytes], range | set[int
 }
 
 
-def assert_no_traceback(response: Response) -> None:
+def assert_no_traceback(response: Reply) -> None:
     text = response.text
     assert "Traceback" not in text and 'File "' not in text, text[:500]
 

@@ -1,4 +1,4 @@
-"""Shared test helpers: free ports, plain HTTP calls, and ``SiteCase``.
+"""Shared test helpers: plain HTTP calls and ``SiteCase``.
 
 ``SiteCase`` is CherryPy's own ``CPWebCase``: each test class starts the real engine and HTTP
 server in this process, so requests go through real sockets, tools, plugins and error pages.
@@ -8,24 +8,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import ssl
 from typing import Any, ClassVar
 
 import cherrypy
 from cherrypy.test import helper
+from live_server import find_free_port
 
 from {{ cookiecutter.package_name }} import configuration, settings, site
 
 TEST_SECRET = "test-secret-not-for-production"
-
-
-def free_port() -> int:
-    # CPWebCase classes pick their ports as they are defined: the root conftest.py's fixtures
-    # (``free_port``, ``start_server``) do not reach there, and a conftest is not for importing.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environ(**values: str) -> dict[str, str]:
@@ -68,7 +60,7 @@ class SiteCase(helper.CPWebCase):
     @classmethod
     def _setup_server(cls, supervisor: Any, conf: Any) -> dict[str, Any]:
         baseconf = super()._setup_server(supervisor, conf)
-        baseconf["server.socket_port"] = free_port()  # CPWebCase's fixed port may be taken
+        baseconf["server.socket_port"] = find_free_port()  # CPWebCase's fixed port may be taken
         return baseconf
 
     @classmethod

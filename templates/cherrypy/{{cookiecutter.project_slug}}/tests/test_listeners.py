@@ -15,10 +15,11 @@ from typing import ClassVar
 import cherrypy
 import pytest
 import trustme
+from live_server import find_free_port
 
 from {{ cookiecutter.package_name }}.listeners import Listener
 
-from .support import SiteCase, free_port, request
+from .support import SiteCase, request
 
 
 def listen_backlog(sock: socket.socket) -> int:
@@ -35,8 +36,8 @@ def somaxconn() -> int:
 class TestListeners(SiteCase):
     """The real engine runs three servers, each on a free port of 127.0.0.1."""
 
-    admin_port = free_port()
-    https_port = free_port()
+    admin_port = find_free_port()
+    https_port = find_free_port()
     certificates = Path(tempfile.mkdtemp(prefix="certificates-"))
     ca = trustme.CA()
     settings: ClassVar[dict[str, str]] = {
@@ -120,7 +121,7 @@ class TestNoExtraListeners(SiteCase):
 class TestProfiling(SiteCase):
     """profiling.on wraps the apps in cherrypy.lib.profiler; the admin app browses the output."""
 
-    admin_port = free_port()
+    admin_port = find_free_port()
     profiles = Path(tempfile.mkdtemp(prefix="profiles-"))
     deploy_conf = profiles / "deploy.conf"
     settings: ClassVar[dict[str, str]] = {

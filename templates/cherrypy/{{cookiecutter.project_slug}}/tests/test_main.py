@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import find_free_port
 
 from {{ cookiecutter.package_name }} import settings
 from {{ cookiecutter.package_name }}.__main__ import main
 
-from .support import TEST_SECRET, free_port
+from .support import TEST_SECRET
 
 STOP_DEADLINE = 5.0
 
@@ -62,7 +63,7 @@ def test_production_run_serves_and_stops_cleanly_on_sigterm(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """main() in this process: real listeners, then SIGTERM through the engine's handler."""
-    port, admin_port = free_port(), free_port()
+    port, admin_port = find_free_port(), find_free_port()
     store_file = tmp_path / "items.json"
     for name, value in {
         "ENV": "production",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ def test_defaults_come_from_the_config_object(make_app) -> None:
     assert app.config["HOST"] == settings.DEFAULTS["HOST"] == "127.0.0.1"
     assert app.config["PORT"] == settings.DEFAULTS["PORT"] == 8000
     assert app.config["MAX_CONTENT_LENGTH"] == DefaultConfig.MAX_CONTENT_LENGTH
-    assert app.config["WORKERS"] == 1
+    assert app.config["WORKERS"] == settings.DEFAULT_WORKERS
 
 
 def test_environment_file_overrides_defaults(make_app) -> None:
@@ -159,3 +162,19 @@ def test_bad_values_name_the_variable(monkeypatch, name: str, value: str) -> Non
         create_app()
     assert "\n" not in str(raised.value)
     assert name.split("__")[0] in str(raised.value)
+
+
+def test_flask_run_debug_in_production_is_one_line(tmp_path: Path) -> None:
+    """`flask run --debug` builds the app through Flask's own command line."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(PREFIX)}
+    env.update({f"{PREFIX}ENV": "production", f"{PREFIX}SECRET_KEY": "s", "FLASK_DEBUG": "0"})
+    env[f"{PREFIX}DATABASE_URL"] = f"sqlite:///{tmp_path}/db.sqlite3"
+    package = "{{ cookiecutter.package_name }}"
+    command = [sys.executable, "-m", "flask", "--app", package, "run", "--debug"]
+    result = subprocess.run(
+        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False
+    )
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode == 2
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: production never runs the debugger")

@@ -98,3 +98,11 @@ def test_testing_lets_the_exception_reach_the_test(make_app) -> None:
     client = add_failing_routes(make_app("testing")).test_client()
     with pytest.raises(RuntimeError, match=SECRET_MESSAGE):
         client.get("/crash")
+
+
+@pytest.mark.parametrize("path", ["/hello/%FF%FE", "/api/notes?tag=%FF", "/hello/%C3"])
+def test_the_development_server_refuses_invalid_utf8_too(debug_server: int, path: str) -> None:
+    """Werkzeug's server decodes bad bytes to U+FFFD before the app sees the path; gunicorn
+    hands them over as latin-1. Both get the same 400."""
+    status, _ = get(debug_server, path)
+    assert status == 400

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from flask import Flask, Response, jsonify
+from flask.json.provider import DefaultJSONProvider
 
 from . import (
     DESCRIPTION,
@@ -23,12 +25,30 @@ from . import (
 from .config import load_config
 
 
+class SettingError(settings.ConfigError, click.ClickException):
+    """A bad setting that ``flask run`` and the other ``flask`` commands print as one line.
+
+    Flask's command line shows a traceback for any other exception raised while it builds the
+    app; a ClickException is printed as ``Error: <message>``. Exit status 2, as for the contract.
+    """
+
+    exit_code = 2
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app for ``{{ cookiecutter.__env_prefix }}ENV`` (or ``test_config["ENV"]``).
 
     ``test_config`` is applied last, over every other layer: tests use it to pick the
-    environment, the database and the secret.
+    environment, the database and the secret. A bad setting raises ``SettingError``, a
+    ``settings.ConfigError``.
     """
+    try:
+        return build_app(test_config)
+    except settings.ConfigError as error:
+        raise SettingError(str(error)) from None
+
+
+def build_app(test_config: Mapping[str, Any] | None) -> Flask:
     app = Flask(__name__)
     environment = settings.check_environment(
         (test_config or {}).get("ENV") or settings.current_environment()
@@ -41,7 +61,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, environment, test_config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
     # Send non-ASCII text as UTF-8, not as \uXXXX escapes: JSON is UTF-8 by definition.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False
 
     @app.context_processor
     def project_context() -> dict[str, str]:

@@ -47,8 +47,8 @@ class DefaultConfig:
     )
     # Seconds a form's CSRF token stays valid (Flask-WTF); None: as long as the session.
     WTF_CSRF_TIME_LIMIT: int | None = 3600
-    # Production server (gunicorn) worker processes.
-    WORKERS: int = 1
+    # Production server (gunicorn) worker processes; the development server runs one.
+    WORKERS: int = settings.DEFAULT_WORKERS
     # Notes per page of GET /api/notes, and the most a client may ask for with ?per_page=.
     NOTES_PER_PAGE: int = 20
     NOTES_MAX_PER_PAGE: int = 100

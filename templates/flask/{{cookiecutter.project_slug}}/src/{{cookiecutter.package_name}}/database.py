@@ -40,7 +40,7 @@ def pending_migrations() -> int:
         raise settings.ConfigError(
             f"{settings.env_var('DATABASE_URL')}: cannot reach {describe()} ({reason})"
         ) from None
-    return sum(1 for _ in script.iterate_revisions(script.get_heads(), applied))
+    return len(list(script.iterate_revisions(tuple(script.get_heads()), applied)))
 
 
 def describe(app: Flask | None = None) -> str:

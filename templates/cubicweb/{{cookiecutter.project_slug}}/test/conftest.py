@@ -8,10 +8,15 @@ The cache is keyed by the test instance, not by the schema, so a changed schema 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
+from cubicweb.devtools import DEFAULT_SOURCES
+from cubicweb.devtools.apptest_config import ApptestConfiguration
+
 import cubicweb_{{ cookiecutter.package_name }}
+from {{ cookiecutter.package_name }} import instance, settings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATABASE_CACHE = DATA_DIR / "database"
@@ -38,4 +43,21 @@ def refresh_database_cache() -> None:
     HASH_FILE.write_text(fingerprint, encoding="utf-8")
 
 
+def use_test_database_url() -> None:
+    """A PostgreSQL ``TEST_DATABASE_URL``: CubicWeb's devtools run every test on PostgreSQL.
+
+    The URL names a server, and a user who may create databases: devtools builds a template
+    database there and copies it for every test (``CREATE DATABASE ... TEMPLATE``).
+    """
+    url = os.environ.get(settings.env_var("TEST_DATABASE_URL"))
+    if not url:
+        return
+    source = instance.system_source(settings.check_database_url(url, "TEST_DATABASE_URL"))
+    if source["db-driver"] == "sqlite":
+        return
+    system = {**DEFAULT_SOURCES["system"], **source, "db-name": "cw_test"}
+    ApptestConfiguration.default_sources = {**DEFAULT_SOURCES, "system": system}
+
+
 refresh_database_cache()
+use_test_database_url()

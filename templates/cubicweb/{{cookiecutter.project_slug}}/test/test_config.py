@@ -107,7 +107,7 @@ def test_console_script_reports_one_line_and_exits_2(monkeypatch, capsys):
         monkeypatch.delenv(PREFIX + name, raising=False)
     monkeypatch.setenv(PREFIX + "ENV", "production")
     with pytest.raises(SystemExit) as raised:
-        __main__.main()
+        __main__.main([])
     assert raised.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -115,15 +115,35 @@ def test_console_script_reports_one_line_and_exits_2(monkeypatch, capsys):
     assert len(lines) == 1 and f"{PREFIX}SECRET_KEY" in lines[0]
 
 
-def test_development_runs_under_the_reloader(monkeypatch):
+def test_development_migrates_then_runs_under_the_reloader(monkeypatch):
     import hupper
+
+    from {{ cookiecutter.package_name }} import instance
 
     calls = []
     monkeypatch.setenv(PREFIX + "ENV", "development")
     monkeypatch.setattr(hupper, "is_active", lambda: False)
     monkeypatch.setattr(hupper, "start_reloader", lambda path, **kw: calls.append(path))
-    __main__.main()
-    assert calls == ["{{ cookiecutter.package_name }}.__main__.main"]
+    monkeypatch.setattr(instance, "migrate", lambda config: calls.append("migrate"))
+    __main__.main(["serve"])
+    assert calls == ["migrate", "{{ cookiecutter.package_name }}.__main__.reloaded"]
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as raised:
+        __main__.main(["--help"])
+    assert raised.value.code == 0
+    out = capsys.readouterr().out
+    assert "serve" in out and "migrate" in out
+
+
+@pytest.mark.parametrize("argv", [["bogus"], ["serve", "--port"], ["--verbose"]])
+def test_unknown_arguments_are_a_usage_error(argv, capsys):
+    with pytest.raises(SystemExit) as raised:
+        __main__.main(argv)
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: {{ cookiecutter.project_slug }}") and "error:" in err
 
 
 def test_config_files_ship_inside_the_package():

@@ -118,6 +118,21 @@ class RdfTC(PyramidWebCWTC):
         self.assertIn((author, SCHEMA.name, Literal("Ada")), graph)
         self.assertIn((author, SCHEMA.url, URIRef("https://example.org/ada")), graph)
 
+    def test_a_stored_homepage_that_is_no_iri_never_breaks_the_export(self):
+        # A row written before the homepage rule (or by SQL): the export leaves it out of IRIs.
+        with self.admin_access.repo_cnx() as cnx:
+            cnx.system_sql(
+                "UPDATE cw_Author SET cw_homepage=%(homepage)s WHERE cw_eid=%(eid)s",
+                {"homepage": "javascript:alert(1)> <x y", "eid": self.author_eid},
+            )
+            cnx.commit()
+        author = URIRef(self.author_url)
+        for media_type in RDF_FORMATS:
+            with self.subTest(media_type=media_type):
+                graph = self.get_graph(f"/{self.author_eid}", media_type)
+                self.assertIn((author, SCHEMA.name, Literal("Ada")), graph)
+                self.assertNotIn((author, SCHEMA.url, None), graph)
+
     def test_ontology_in_every_rdf_syntax(self):
         expected_properties = {
             "title": OWL.DatatypeProperty,

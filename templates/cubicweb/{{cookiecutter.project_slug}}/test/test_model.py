@@ -47,6 +47,31 @@ class ArticleModelTC(WebCWTC):
             with self.assertRaises(ValidationError):
                 article.cw_set(title="")
 
+    def test_homepage_must_be_an_absolute_web_url(self):
+        refused = [
+            "javascript:alert(1)> <x y",
+            "ftp://example.org/",
+            "//example.org/ada",
+            "example.org",
+            "http://",
+            "https://exa mple.org/",
+            'https://example.org/"quoted"',
+            "http://[::1",
+            "http://example.org:port/",
+        ]
+        with self.admin_access.repo_cnx() as cnx:
+            for value in refused:
+                with self.subTest(value=value), self.assertRaises(ValidationError) as raised:
+                    cnx.create_entity("Author", name="Ada", homepage=value)
+                self.assertIn("homepage", raised.exception.errors)
+                cnx.rollback()
+            author = cnx.create_entity("Author", name="Ada", homepage="https://example.org/ada")
+            cnx.commit()
+            author.cw_set(homepage="http://example.org:8080/~ada?x=1#top")
+            cnx.commit()
+            with self.assertRaises(ValidationError):
+                author.cw_set(homepage="javascript:alert(1)")
+
     def test_new_article_starts_as_draft(self):
         with self.admin_access.repo_cnx() as cnx:
             article = cnx.create_entity("Article", title="Fresh")

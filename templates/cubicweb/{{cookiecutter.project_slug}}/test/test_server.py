@@ -46,6 +46,7 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
         "ENV": "testing",
         "PORT": str(port),
         "INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'first-run.sqlite3'}",
         "ADMIN_PASSWORD": "first-run-password",
         "SECURE_COOKIES": "yes",
         "MAX_BODY_BYTES": "4096",
@@ -75,7 +76,7 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
 
     watcher = threading.Thread(target=client, daemon=True)
     watcher.start()
-    __main__.main()  # returns once SIGTERM stops the server
+    __main__.main([])  # returns once SIGTERM stops the server
     watcher.join(timeout=10)
 
     status, content_type, body = responses["health"]
@@ -98,7 +99,7 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
     assert responses["climbing"][0] == 400
 
     created = load_config()
-    assert instance.exists(created)
+    assert instance.pending_migrations(created) == 0
     sources = (instance.apphome(created) / "sources").read_text(encoding="utf-8")
     assert "password=first-run-password" in sources
     assert "db-driver=sqlite" in sources

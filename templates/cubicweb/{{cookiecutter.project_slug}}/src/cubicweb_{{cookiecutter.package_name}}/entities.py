@@ -8,6 +8,7 @@ from cubicweb.predicates import is_instance
 from rdflib import Literal, URIRef
 
 from .vocabulary import CLASSES, PROPERTIES
+from .weburl import is_web_url
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -64,5 +65,6 @@ class AuthorRDFAdapter(EntityRDFAdapter):
         author = self.entity
         yield (self.uri, rdf.type, CLASSES["Author"])
         yield (self.uri, PROPERTIES["name"], Literal(author.name))
-        if author.homepage:
+        # Rows stored before AuthorHomepageHook existed may hold anything: no IRI from those.
+        if author.homepage and is_web_url(author.homepage):
             yield (self.uri, PROPERTIES["homepage"], URIRef(author.homepage))

@@ -41,6 +41,10 @@ class AppConfig:
     threads: int
     base_url: str
     ini_file: Path
+    # The instance's database (DATABASE_URL): SQLite by default, or PostgreSQL.
+    database: settings.DatabaseURL
+    # Server-side sessions in Redis when set; signed cookie sessions otherwise.
+    redis_url: str | None = None
     # Cookies only sent over HTTPS (production sits behind TLS).
     secure_cookies: bool = False
     # waitress answers 413 to a larger body and 431 to a larger request line + headers.
@@ -171,6 +175,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
         threads=check_threads(from_env("THREADS") or server.get("threads", 4)),
         base_url=check_base_url(from_env("BASE_URL") or own.get("base_url") or "", host, port),
         ini_file=path,
+        database=settings.check_database_url(
+            from_env("DATABASE_URL") or settings.default_database_url(environment)
+        ),
+        redis_url=settings.check_redis_url(redis) if (redis := from_env("REDIS_URL")) else None,
         app_settings=app_settings,
         secure_cookies=check_bool(
             settings.env_var("SECURE_COOKIES"),

@@ -1,7 +1,8 @@
-"""The CubicWeb instance this application serves: a SQLite database and its config files.
+"""The CubicWeb instance: its files under ``INSTANCE_DIR``, its data at ``DATABASE_URL``.
 
-An instance is created once, by CubicWeb's own ``cubicweb-ctl create`` (configuration files,
-i18n catalogs, database schema, ``migration/postcreate.py``), on the first start.
+CubicWeb's own commands do the work: ``cubicweb-ctl create`` writes the files and compiles the
+translation catalogs, ``db-create`` fills the database (tables, accounts, the cubes'
+``migration/postcreate.py``), ``upgrade`` runs the cubes' versioned migration scripts.
 """
 
 from __future__ import annotations
@@ -9,29 +10,46 @@ from __future__ import annotations
 import configparser
 import logging
 import os
+import re
 import secrets
+import shutil
 import subprocess
 import sys
+from collections import deque
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
+from . import settings
 from .config import ADMIN_LOGIN, AppConfig
+from .settings import DatabaseURL
 
 log = logging.getLogger(__name__)
 
 CUBE = "{{ cookiecutter.package_name }}"
 ANONYMOUS_LOGIN = "anon"
+# Written last by a successful db-create (cubicweb's postcreate), read to tell a finished
+# database from a half-made one.
+VERSION_KEY = "system.version."
+# SQLite instances are built under this suffix, then renamed: an interrupted run leaves no
+# half-made database behind.
+CREATING_SUFFIX = ".creating"
+# cubicweb-ctl underlines its titles with terminal escapes.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-class InstanceCreationError(RuntimeError):
-    """cubicweb-ctl failed to create the instance; the message carries its output."""
+class InstanceError(RuntimeError):
+    """A cubicweb-ctl command failed; the message is one line, the output was logged."""
 
 
 def apphome(config: AppConfig) -> Path:
     return config.instance_dir / config.instance_name
 
 
-def database_path(config: AppConfig) -> Path:
-    return apphome(config) / f"{config.instance_name}.sqlite"
+def files_exist(config: AppConfig) -> bool:
+    return (apphome(config) / "all-in-one.conf").is_file()
 
 
 def cubicweb_environ(config: AppConfig) -> dict[str, str]:
@@ -40,57 +58,241 @@ def cubicweb_environ(config: AppConfig) -> dict[str, str]:
         "CW_INSTANCES_DIR": str(config.instance_dir),
         "CW_INSTANCES_DATA_DIR": str(config.instance_dir),
         "CW_RUNTIME_DIR": str(config.instance_dir),
+        # Entities created by cubicweb-ctl (db-create, upgrade, shell) get IRIs on this URL.
+        "CW_BASE_URL": config.base_url,
     }
 
 
-def exists(config: AppConfig) -> bool:
-    return (apphome(config) / "all-in-one.conf").is_file() and database_path(config).is_file()
+def system_source(database: DatabaseURL) -> dict[str, str]:
+    """The database URL as the ``[system]`` options of CubicWeb's ``sources`` file."""
+    if database.sqlite_path is not None:
+        return {"db-driver": "sqlite", "db-name": str(database.sqlite_path.resolve())}
+    parts = database.parts
+    return {
+        "db-driver": "postgres",
+        "db-host": parts.hostname or "",
+        "db-port": str(parts.port or ""),
+        "db-name": database.database,
+        "db-user": unquote(parts.username or ""),
+        "db-password": unquote(parts.password or ""),
+    }
 
 
-def cubicweb_ctl(config: AppConfig, *args: str, extra_env: dict[str, str] | None = None) -> None:
-    environ = {**os.environ, **cubicweb_environ(config), **(extra_env or {})}
-    command = [sys.executable, "-m", "cubicweb", *args]
-    completed = subprocess.run(
-        command, env=environ, capture_output=True, text=True, check=False, timeout=600
-    )
-    if completed.returncode != 0 or "creation not completed" in completed.stdout:
-        raise InstanceCreationError(
-            f"cubicweb-ctl {' '.join(args)} failed:\n{completed.stdout}{completed.stderr}"
-        )
+def write_sources(config: AppConfig, database_name: str | None = None) -> None:
+    """Rewrite the ``sources`` file (mode 0600) from the settings, on every run.
 
-
-def create(config: AppConfig) -> None:
-    """Create the instance with cubicweb-ctl, on SQLite, with the configured admin password."""
-    config.instance_dir.mkdir(parents=True, exist_ok=True)
-    log.info("creating the CubicWeb instance in %s (first run)", apphome(config))
-    sqlite = {"CW_DB_DRIVER": "sqlite", "CW_DB_NAME": str(database_path(config))}
-    name = config.instance_name
-    # --automatic never prompts; it sets a random admin password that configure() replaces.
-    cubicweb_ctl(config, "create", "--automatic", "--no-db-create", CUBE, name, extra_env=sqlite)
-    configure(config)
-    # Creates the tables, the admin account and runs the cubes' migration/postcreate.py.
-    cubicweb_ctl(config, "db-create", "--automatic", name, extra_env=sqlite)
-    if not exists(config):
-        raise InstanceCreationError(f"no database at {database_path(config)} after creation")
-    log.info("instance created; log in as %r with the configured admin password", ADMIN_LOGIN)
-
-
-def configure(config: AppConfig) -> None:
-    """Write this project's choices into the instance's files before the database exists."""
-    # Without an anonymous account, visitors who are not logged in get 404 everywhere; its
-    # password only matters to CubicWeb, which logs visitors in with it.
-    anonymous = f"anonymous-user:{ANONYMOUS_LOGIN},anonymous-password:{secrets.token_urlsafe(24)}"
-    cubicweb_ctl(config, "configure", "--param", anonymous, config.instance_name)
-    # The sources file (0600) holds the database settings and the account db-create makes.
+    The ``[admin]`` account is what db-create creates and what ``upgrade`` logs in with.
+    """
     path = apphome(config) / "sources"
     sources = configparser.ConfigParser(interpolation=None)
     sources.read(path, encoding="utf-8")
+    system = system_source(config.database)
+    if database_name is not None:
+        system["db-name"] = database_name
+    previous = dict(sources["system"]) if sources.has_section("system") else {}
+    sources["system"] = {**previous, **system}
     sources["admin"] = {"login": ADMIN_LOGIN, "password": config.admin_password}
-    sources["system"].update({"db-driver": "sqlite", "db-name": str(database_path(config))})
-    with path.open("w", encoding="utf-8") as stream:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(descriptor, "w", encoding="utf-8") as stream:
         sources.write(stream, space_around_delimiters=False)
 
 
-def ensure(config: AppConfig) -> None:
-    if not exists(config):
-        create(config)
+@contextmanager
+def database_connection(config: AppConfig) -> Iterator[Any]:
+    """A DB-API connection through logilab-database, the layer CubicWeb itself uses."""
+    from logilab.database import get_connection
+
+    source = system_source(config.database)
+    if source["db-driver"] == "sqlite":
+        connection = get_connection("sqlite", database=source["db-name"])
+    else:
+        connection = get_connection(
+            "postgres",
+            host=source["db-host"] or None,
+            port=source["db-port"] or None,
+            database=source["db-name"],
+            user=source["db-user"] or None,
+            password=source["db-password"] or None,
+        )
+    with closing(connection):
+        yield connection
+
+
+def stored_versions(config: AppConfig) -> dict[str, str] | None:
+    """The versions the database was created or last migrated with; None when it is empty.
+
+    Raises InstanceError for a database that has CubicWeb's tables but no versions: a
+    creation that was interrupted.
+    """
+    path = config.database.sqlite_path
+    if path is not None and not path.is_file():
+        return None
+    try:
+        with database_connection(config) as connection:
+            cursor = connection.cursor()
+            tables = (
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'entities'"
+                if path is None
+                else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'entities'"
+            )
+            cursor.execute(tables)
+            if not cursor.fetchone()[0]:
+                return None
+            cursor.execute(
+                "SELECT cw_pkey, cw_value FROM cw_CWProperty WHERE cw_pkey LIKE %(prefix)s",
+                {"prefix": VERSION_KEY + "%"},
+            )
+            versions = {key.removeprefix(VERSION_KEY): value for key, value in cursor.fetchall()}
+    except Exception as error:  # any driver's error: unreachable server, bad password...
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        raise InstanceError(
+            f"cannot read the database at {config.database.redacted()}: {message}"
+        ) from None
+    if CUBE not in versions:
+        raise InstanceError(
+            f"the database at {config.database.redacted()} holds a half-created instance: "
+            f"drop it (or delete the file), then run `{settings.MIGRATE_COMMAND}`"
+        )
+    return versions
+
+
+def installed_versions(config: AppConfig) -> dict[str, str]:
+    """The versions of CubicWeb and of every cube of the instance, as installed now."""
+    from cubicweb.cwconfig import CubicWebConfiguration
+
+    os.environ.update(cubicweb_environ(config))
+    cwconfig = CubicWebConfiguration.config_for(config.instance_name)
+    cwconfig.bootstrap_cubes()  # the cubes named in all-in-one.conf, with their dependencies
+    versions = {"cubicweb": str(cwconfig.cubicweb_version())}
+    for cube in cwconfig.cubes():
+        versions[cube] = str(cwconfig.cube_version(cube))
+    return versions
+
+
+def pending_migrations(config: AppConfig) -> int:
+    """How many cubes (CubicWeb included) are newer than the database; 1 for an empty one."""
+    from logilab.common.changelog import Version
+
+    if not files_exist(config):
+        return 1
+    write_sources(config)
+    stored = stored_versions(config)
+    if stored is None:
+        return 1
+    return sum(
+        1
+        for cube, version in installed_versions(config).items()
+        if Version(stored.get(cube, "0.0.0")) < Version(version)
+    )
+
+
+def cubicweb_ctl(config: AppConfig, *args: str, extra_env: dict[str, str] | None = None) -> None:
+    """Run one cubicweb-ctl command, its output logged line by line as progress."""
+    environ = {**os.environ, **cubicweb_environ(config), **(extra_env or {})}
+    command = [sys.executable, "-m", "cubicweb", *args]
+    # Only the command and the instance: options may carry passwords.
+    log.info("running cubicweb-ctl %s %s", args[0], args[-1])
+    tail: deque[str] = deque(maxlen=20)
+    with subprocess.Popen(
+        command,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        for raw_line in process.stdout:
+            line = ANSI_ESCAPE.sub("", raw_line).rstrip()
+            if line.strip() and "pkg_resources" not in line:
+                tail.append(line)
+                log.info("  %s", line)
+    output = "\n".join(tail)
+    failed = process.returncode != 0 or "creation not completed" in output
+    # Without a valid admin account upgrade asks for one, reads EOF and exits 0 all the same.
+    if failed or "Failed to authenticate" in output or "aborting..." in output:
+        last = tail[-1] if tail else f"exit status {process.returncode}"
+        raise InstanceError(f"cubicweb-ctl {args[0]} failed: {last}")
+
+
+def create_files(config: AppConfig) -> None:
+    """``cubicweb-ctl create`` in a scratch folder, renamed into place once complete."""
+    target = apphome(config)
+    scratch = config.instance_dir / (CREATING_SUFFIX + "-files")
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    scratch_config = _with_instance_dir(config, scratch)
+    # --automatic never prompts. Without an anonymous account visitors who are not logged in
+    # get 404 everywhere; its password only matters to CubicWeb, which logs visitors in.
+    database = {
+        "CW_" + option.upper().replace("-", "_"): value
+        for option, value in system_source(config.database).items()
+    }
+    cubicweb_ctl(
+        scratch_config,
+        "create",
+        "--automatic",
+        "--no-db-create",
+        CUBE,
+        config.instance_name,
+        extra_env=database,
+    )
+    anonymous = f"anonymous-user:{ANONYMOUS_LOGIN},anonymous-password:{secrets.token_urlsafe(24)}"
+    cubicweb_ctl(scratch_config, "configure", "--param", anonymous, config.instance_name)
+    # The one file that records its own path (the pid file of `cubicweb-ctl start`).
+    conf = apphome(scratch_config) / "all-in-one.conf"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace(str(scratch), str(config.instance_dir)),
+        encoding="utf-8",
+    )
+    os.replace(apphome(scratch_config), target)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _with_instance_dir(config: AppConfig, instance_dir: Path) -> AppConfig:
+    from dataclasses import replace
+
+    return replace(config, instance_dir=instance_dir)
+
+
+def create_database(config: AppConfig) -> None:
+    """``cubicweb-ctl db-create`` into the configured database.
+
+    SQLite: into a scratch file renamed at the end. PostgreSQL: into the existing, empty
+    database the URL names (``--create-db=n``: creating databases is the DBA's job).
+    """
+    path = config.database.sqlite_path
+    if path is None:
+        write_sources(config)
+        cubicweb_ctl(config, "db-create", "--automatic", "--create-db=n", config.instance_name)
+        return
+    path = path.resolve()
+    scratch = path.with_name(path.name + CREATING_SUFFIX)
+    scratch.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_sources(config, database_name=str(scratch))
+    try:
+        cubicweb_ctl(config, "db-create", "--automatic", config.instance_name)
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
+        write_sources(config)
+
+
+def migrate(config: AppConfig) -> str:
+    """Create the instance, or apply its pending migrations; say which."""
+    config.instance_dir.mkdir(parents=True, exist_ok=True)
+    if not files_exist(config):
+        log.info("writing the instance's files in %s", apphome(config))
+        create_files(config)
+    write_sources(config)
+    if stored_versions(config) is None:
+        log.info("creating the instance in %s (takes a while)", config.database.redacted())
+        create_database(config)
+        return "created"
+    if not pending_migrations(config):
+        return "up to date"
+    cubicweb_ctl(
+        config, "upgrade", "--force", "--verbosity=0", "--backup-db=n", config.instance_name
+    )
+    return "migrated"

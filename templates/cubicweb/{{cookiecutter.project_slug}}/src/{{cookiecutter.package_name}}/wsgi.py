@@ -10,10 +10,10 @@ from urllib.parse import urlparse
 
 from cubicweb.cwconfig import CubicWebConfiguration
 from cubicweb.pyramid.csrf import CWCookieCSRFStoragePolicy
-from cubicweb.pyramid.session import CWSessionFactory
 from pyramid.config import Configurator
 from pyramid.router import Router
 
+from . import sessions
 from .api import MAX_BODY_SETTING
 from .config import AppConfig
 from .health import INTERVAL_SETTING
@@ -39,6 +39,8 @@ def pyramid_settings(config: AppConfig) -> dict[str, str]:
     settings["cubicweb.debug"] = str(config.debug).lower()
     settings[MAX_BODY_SETTING] = str(config.max_body_bytes)
     settings[INTERVAL_SETTING] = str(config.health_check_interval)
+    settings[sessions.REDIS_URL_SETTING] = config.redis_url or ""
+    settings[sessions.SECURE_SETTING] = str(config.secure_cookies).lower()
     secure = "yes" if config.secure_cookies else "no"
     settings["cubicweb.auth.authtkt.session.secure"] = secure
     settings["cubicweb.auth.authtkt.persistent.secure"] = secure
@@ -46,16 +48,11 @@ def pyramid_settings(config: AppConfig) -> dict[str, str]:
 
 
 def secure_cookie_policies(pyramid_config: Configurator, config: AppConfig) -> None:
-    """CubicWeb's session and CSRF cookies, with the Secure flag when configured.
+    """The CSRF cookie, with the Secure flag when configured.
 
-    CubicWeb builds both without it; called at the top level, after ``cubicweb.pyramid`` is
-    included, these settings win over the ones it made in its own includeme.
+    Called at the top level, after ``cubicweb.pyramid`` is included, these settings win over
+    any made in an includeme.
     """
-    settings = pyramid_config.registry.settings
-    session_factory = CWSessionFactory(
-        settings["cubicweb.session.secret"], secure=config.secure_cookies, httponly=True
-    )
-    pyramid_config.set_session_factory(session_factory)
     # Not HttpOnly: cubicweb-web's JavaScript reads this cookie to send X-CSRF-Token with AJAX.
     csrf_policy = CWCookieCSRFStoragePolicy(
         path=urlparse(config.base_url).path, secure=config.secure_cookies, samesite="Strict"

@@ -63,6 +63,10 @@ def template_git_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
+def append_line(path: Path, line: str) -> None:
+    path.write_text(path.read_text("utf-8") + line + "\n", "utf-8")
+
+
 def bake_cli(template: str, output: Path, env: dict[str, str], *extra: str) -> Path:
     run(
         [tool("cookiecutter"), "--no-input", "-o", str(output), template, *extra],
@@ -139,19 +143,25 @@ def test_cruft_create_then_update(
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "baked")
 
-    # A later template change reaches the project through cruft update.
-    skeleton_readme = template / "{{cookiecutter.project_slug}}" / "README.md"
-    skeleton_readme.write_text(
-        skeleton_readme.read_text("utf-8") + "\nTemplate change for cruft update.\n", "utf-8"
-    )
-    git(template, "commit", "-q", "-am", "change the README")
+    # One later template commit changes the skeleton, the framework's data and its overlay.
+    # cruft renders the old and the new template in one process: nothing may leak between them.
+    append_line(template / "{{cookiecutter.project_slug}}" / "README.md", "Template change.")
+    info_path = template / "templates" / "tornado" / "framework.json"
+    info = json.loads(info_path.read_text("utf-8"))
+    info["dependencies"].append("cruft-update-probe>=1.0")
+    info_path.write_text(json.dumps(info, indent=2) + "\n", "utf-8")
+    overlay = template / "templates" / "tornado" / "{{cookiecutter.project_slug}}" / "src"
+    append_line(overlay / "{{cookiecutter.package_name}}" / "app.py", "# Overlay change.")
+    git(template, "commit", "-q", "-am", "change the skeleton, framework.json and overlay")
     run(
         [tool("cruft"), "update", "--skip-apply-ask", "--allow-untracked-files"],
         project,
         180,
         isolated_home,
     )
-    assert "Template change for cruft update." in (project / "README.md").read_text("utf-8")
+    assert "Template change." in (project / "README.md").read_text("utf-8")
+    assert "cruft-update-probe>=1.0" in (project / "pyproject.toml").read_text("utf-8")
+    assert "# Overlay change." in (project / "src" / "cruft_demo" / "app.py").read_text("utf-8")
     assert (project / ".secret_key").read_text("utf-8") == secret, (
         "cruft must keep the local secret"
     )

@@ -99,6 +99,24 @@ def test_git_url(tmp_path: Path, template_git_repo: Path, isolated_home: dict[st
     assert "CherryPy" in (project / "README.md").read_text("utf-8")
 
 
+def test_next_steps_are_printed(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+    """After a bake the user is told how to enter, set up, run and test the project."""
+    # PWD is what the user's shell says; the hook runs inside the new project.
+    shell = {**isolated_home, "PWD": str(tmp_path)}
+    command = [tool("cookiecutter"), "--no-input", "-o", "out", str(REPO_DIR)]
+    output = run([*command, "framework=cubicweb"], tmp_path, 120, env=shell)
+    steps = [line.strip() for line in output.splitlines() if line.startswith("  ")]
+    assert steps[0] == "cd out/my-web-project"
+    assert (tmp_path / steps[0].removeprefix("cd ")).is_dir()
+    assert steps[1] == "sudo apt-get install gettext", "CubicWeb needs msgfmt"
+    assert steps[2].startswith("python -m venv .venv && . .venv/bin/activate")
+    assert steps[3:] == [
+        'pip install -e ".[dev]"',
+        "my-web-project  # development server on http://127.0.0.1:8000",
+        "pytest  # the tests, with coverage",
+    ]
+
+
 def test_replay(tmp_path: Path, isolated_home: dict[str, str]) -> None:
     first = bake_cli(str(REPO_DIR), tmp_path / "first", isolated_home, "framework=cubicweb")
     output = tmp_path / "second"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from platform import python_version
 
 import pytest
 
@@ -22,8 +23,12 @@ from tests.harness import (
     production_settings,
     running_server,
 )
+from tests.once import claim_once
 
 
+# tryfirst: xdist's own hook reads the xdist_group markers to build the groups; added after it,
+# they are ignored and every worker installs every framework.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -54,6 +59,7 @@ def project_env(
     baked_project: Path, framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> ProjectEnv:
     """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
+    claim_once(tmp_path_factory, f"install {framework} on {python_version()}")
     venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
     return create_project_env(baked_project, venv_dir, framework)
 
@@ -63,6 +69,7 @@ def production_server(
     project_env: ProjectEnv, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     """The project's console script in production mode, shared by the contract and robustness tests."""
+    claim_once(tmp_path_factory, f"production server {project_env.framework}")
     log = tmp_path_factory.mktemp(f"log-{project_env.framework}") / "production.log"
     with running_server(project_env, log, **production_settings(project_env.framework)) as server:
         yield server

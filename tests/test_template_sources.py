@@ -10,18 +10,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.harness import FRAMEWORKS, LICENSES, REPO_DIR, run
-
-BIN_DIR = Path(sys.executable).parent
-
-
-def tool(name: str) -> str:
-    return str(BIN_DIR / name) if (BIN_DIR / name).exists() else name
+from tests.tools import tool
 
 
 def git(cwd: Path, *args: str) -> str:

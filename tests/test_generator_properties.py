@@ -77,7 +77,7 @@ free_text = st.one_of(
     st.lists(printable, min_size=1, max_size=8).map("".join),
     st.lists(any_piece, min_size=1, max_size=8).map("".join),
     st.text(alphabet="abcdefgh ", min_size=190, max_size=210).map(lambda text: "X" + text),
-    st.sampled_from(["json", "test", "flask", "tornado", "bottle", "Cubicweb", "typing"]),
+    st.sampled_from(["json", "test", "typing", *FRAMEWORKS, FRAMEWORKS[-1].title()]),
 )
 MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 FREE_TEXT_FIELDS = ("project_name", "description", "author_name")

@@ -24,12 +24,14 @@ from tests.harness import (
     running_server,
 )
 from tests.once import claim_once
+from tests.python_versions import deselect_unpromised_versions
 
 
 # tryfirst: xdist's own hook reads the xdist_group markers to build the groups; added after it,
 # they are ignored and every worker installs every framework.
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    deselect_unpromised_versions(config, items)
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec and "framework" in callspec.params:

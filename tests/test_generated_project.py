@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -22,23 +21,13 @@ from tests.harness import (
     running_server,
     start_server,
 )
+from tests.own_suite import assert_own_suite_passes
 
 STOP_TIMEOUT = 5.0
 
 
 def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
-    completed = subprocess.run(
-        [str(project_env.bin_dir / "pytest"), "-q", "-p", "no:cacheprovider"],
-        cwd=project_env.project_dir,
-        env=project_env.environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, output
-    assert " passed" in output and " failed" not in output, output
+    assert_own_suite_passes(project_env)
 
 
 def test_health_is_json_ok(production_server: Server) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,17 @@ def next_steps(answers: dict[str, Any], info: dict[str, Any], project_dir: Path)
     return [f"Created {answers['project_name']}. Next steps:", *(f"  {step}" for step in steps)]
 
 
+def is_throwaway(project_dir: Path) -> bool:
+    """cruft update (and diff, check) renders the template into a fresh ``tempfile.mkdtemp()``
+    directory only to compare it with the project: nobody will cd there."""
+    parent = project_dir.resolve().parent
+    temp = Path(tempfile.gettempdir()).resolve()
+    return parent.parent == temp and parent.name.startswith("tmp")
+
+
 def print_next_steps(answers: dict[str, Any], repo_dir: str) -> None:
+    if is_throwaway(Path.cwd()):
+        return
     path = Path(repo_dir) / "templates" / answers["framework"] / "framework.json"
     info = json.loads(path.read_text(encoding="utf-8"))
     print("\n".join(next_steps(answers, info, Path.cwd())))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from platform import python_version
 
 import pytest
 
@@ -24,7 +23,7 @@ from tests.harness import (
     running_server,
 )
 from tests.once import claim_once
-from tests.python_versions import deselect_unpromised_versions
+from tests.python_versions import deselect_unpromised_versions, running_version
 
 
 # tryfirst: xdist's own hook reads the xdist_group markers to build the groups; added after it,
@@ -61,7 +60,7 @@ def project_env(
     baked_project: Path, framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> ProjectEnv:
     """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
-    claim_once(tmp_path_factory, f"install {framework} on {python_version()}")
+    claim_once(tmp_path_factory, f"install {framework} on {running_version()}")
     venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
     return create_project_env(baked_project, venv_dir, framework)
 

@@ -14,6 +14,10 @@ crash with a traceback. Every template string this repository authors mentions `
 a string with Jinja syntax that does not is an answer, and is rendered as the literal text.
 
 The module name is deliberately unusual: cookiecutter imports local extensions into one namespace.
+That namespace outlives one render: ``cruft update`` renders the old and then the new template in
+one process, and the second render gets the first one's module. So nothing here may depend on
+where this file is or on a cache: the template directory is found from the working directory,
+which cookiecutter sets to the template being rendered.
 """
 
 from __future__ import annotations
@@ -21,15 +25,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-REPO_DIR = Path(__file__).resolve().parent
-FRAMEWORKS_DIR = REPO_DIR / "templates"
+# What marks this template's root directory.
+_ROOT_MARKERS = ("cookiecutter.json", "web_starters_jinja.py", "templates")
 
 _JINJA_SYNTAX = re.compile(r"{{|{%|{#")
 _PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -90,14 +93,26 @@ def markdown_text(value: Any) -> str:
     return text
 
 
-@cache
+def template_root() -> Path:
+    """The template being rendered: cookiecutter renders hooks in its root and files one level
+    below (``{{cookiecutter.project_slug}}/``, or ``templates/<framework>/...`` for the overlay)."""
+    cwd = Path.cwd().resolve()
+    for directory in (cwd, *cwd.parents):
+        if all((directory / marker).exists() for marker in _ROOT_MARKERS):
+            return directory
+    raise RuntimeError(f"not rendering inside the web-starters template (cwd: {cwd})")
+
+
 def framework_info(name: str) -> dict[str, Any]:
-    """The per-framework data that shared files need (dependencies, Python versions, ...)."""
-    return json.loads((FRAMEWORKS_DIR / name / "framework.json").read_text(encoding="utf-8"))
+    """The per-framework data that shared files need (dependencies, Python versions, ...).
+
+    Read on every call, never cached: see the module docstring."""
+    path = template_root() / "templates" / name / "framework.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def starter_repo_dir() -> str:
-    return str(REPO_DIR)
+    return str(template_root())
 
 
 class StarterExtension(Extension):

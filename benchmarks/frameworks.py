@@ -12,7 +12,10 @@ from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 BARE_DIR = Path(__file__).resolve().parent / "bare"
-FRAMEWORKS = ("flask", "tornado", "cherrypy", "bottle", "cubicweb")
+# The template's own list: adding a framework there adds it here.
+FRAMEWORKS: tuple[str, ...] = tuple(
+    json.loads((REPO_DIR / "cookiecutter.json").read_text(encoding="utf-8"))["framework"]
+)
 
 PROJECT_NAME = "Café Ünïcode"
 PROJECT_SLUG = "cafe-unicode"

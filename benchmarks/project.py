@@ -61,10 +61,24 @@ def cookiecutter_command() -> list[str]:
     return [sys.executable, "-m", "cookiecutter"]
 
 
+def isolated_config(directory: Path) -> Path:
+    """A cookiecutter config whose replay and clone dirs are under ``directory``: a benchmark
+    must never overwrite the user's own ``~/.cookiecutter_replay/``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "cookiecutter.yaml"
+    config.write_text(
+        f"cookiecutters_dir: {directory / 'cookiecutters'}\nreplay_dir: {directory / 'replay'}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 def bake_cli(framework: str, output_dir: Path) -> float:
     """The whole ``cookiecutter --no-input`` process, start-up included."""
+    config = isolated_config(output_dir / ".cookiecutter")
     answers = [f"{key}={value}" for key, value in bake_context(framework).items()]
-    command = [*cookiecutter_command(), "--no-input", "-f", "-o", str(output_dir), str(REPO_DIR)]
+    command = [*cookiecutter_command(), "--no-input", "-f", "--config-file", str(config)]
+    command += ["-o", str(output_dir), str(REPO_DIR)]
     return run([*command, *answers], output_dir, 120)
 
 
@@ -72,6 +86,7 @@ def bake_api(framework: str, output_dir: Path) -> float:
     """``cookiecutter.main.cookiecutter`` in this process (imports already warm after run 1)."""
     from cookiecutter.main import cookiecutter
 
+    config = isolated_config(output_dir / ".cookiecutter")
     started = time.perf_counter()
     cookiecutter(
         str(REPO_DIR),
@@ -79,6 +94,7 @@ def bake_api(framework: str, output_dir: Path) -> float:
         overwrite_if_exists=True,
         output_dir=str(output_dir),
         extra_context=bake_context(framework),
+        config_file=str(config),
     )
     return time.perf_counter() - started
 

@@ -1,7 +1,8 @@
 """Validation of the generator's answers, shared by the hooks and the repo's tests.
 
-Each rule returns one line that names the variable and the rule, so a refusal reads the same
-whether it comes from an interactive prompt, ``--no-input`` or pytest-cookies.
+Each broken rule gives one line that names the variable and the rule, so a refusal reads the same
+whether it comes from an interactive prompt, ``--no-input`` or pytest-cookies, and every problem
+is reported in one go.
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 # PEP 440 public versions without epochs or local parts.
 VERSION = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$")
-# Names a generated package must not take even though they are not stdlib modules.
-RESERVED_NAMES = {"tests", "test", "conftest", "live_server", "setup", "site", "pytest"}
+# Names a generated package must not take although no standard library module has them.
+RESERVED_NAMES = {
+    "tests": "the project's own tests package",
+    "test": "CPython's regression-test package and the CubicWeb tests directory",
+    "conftest": "pytest's per-directory configuration module",
+    "pytest": "the test runner every project installs",
+    "setup": "the setuptools script name that tools look for",
+    "live_server": "the live-server test helper every project ships",
+    "site": "the module Python imports at start-up",
+}
 SINGLE_LINE_FIELDS = ("project_name", "description", "author_name")
 MAX_NAME_LENGTH = 200
 # Generated code and tests must stay ruff-format stable whatever the name: longer names would
@@ -68,8 +77,10 @@ def problems(answers: dict[str, Any]) -> list[str]:
         )
     elif len(package) > MAX_PACKAGE_LENGTH:
         found.append(f"package_name {package!r} must be at most {MAX_PACKAGE_LENGTH} characters")
-    elif package in sys.stdlib_module_names or package in RESERVED_NAMES:
+    elif package in sys.stdlib_module_names:
         found.append(f"package_name {package!r} must not shadow the standard library module")
+    elif package in RESERVED_NAMES:
+        found.append(f"package_name {package!r} must not shadow {RESERVED_NAMES[package]}")
     elif package in framework_modules(framework):
         found.append(f"package_name {package!r} must not shadow a module that {framework} uses")
 
@@ -83,9 +94,10 @@ def problems(answers: dict[str, Any]) -> list[str]:
 
 
 def refuse_bad_answers(answers: dict[str, Any]) -> None:
-    """Exit non-zero with one line naming the first broken rule; cookiecutter then removes the
-    project directory, so nothing is left on disk."""
+    """Exit non-zero with one line per broken rule, all at once, so that one more run fixes
+    them all; cookiecutter then removes the project directory, so nothing is left on disk."""
     found = problems(answers)
+    for problem in found:
+        print(f"error: {problem}", file=sys.stderr)
     if found:
-        print(f"error: {found[0]}", file=sys.stderr)
         raise SystemExit(1)

@@ -24,10 +24,16 @@ from tests.harness import (
     production_settings,
     running_server,
 )
+from tests.once import claim_once
+from tests.python_versions import deselect_unpromised_versions, running_version
 from tests.services import PostgresServer, RedisServer, running_postgres, running_redis
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# tryfirst: xdist's own hook reads the xdist_group markers to build the groups; added after it,
+# they are ignored and every worker installs every framework.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    deselect_unpromised_versions(config, items)
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec and "framework" in callspec.params:
@@ -57,6 +63,7 @@ def project_env(
     baked_project: Path, framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> ProjectEnv:
     """The baked project installed in a fresh virtual environment from its own pyproject.toml."""
+    claim_once(tmp_path_factory, f"install {framework} on {running_version()}")
     venv_dir = tmp_path_factory.mktemp(f"venv-{framework}") / ".venv"
     return create_project_env(baked_project, venv_dir, framework)
 
@@ -118,6 +125,7 @@ def production_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Server]:
     """The project's console script in production mode, shared by the contract and robustness tests."""
+    claim_once(tmp_path_factory, f"production server {project_env.framework}")
     log = tmp_path_factory.mktemp(f"log-{project_env.framework}") / "production.log"
     settings = production_settings(project_env.framework, LazyServices(request, tmp_path_factory))
     migrate(project_env, settings)

@@ -103,14 +103,17 @@ class ProjectEnv:
         return env
 
 
-def create_project_env(project_dir: Path, venv_dir: Path, framework: str) -> ProjectEnv:
-    """Install the project in a fresh venv, with uv when it is there and venv + pip otherwise."""
+def create_project_env(
+    project_dir: Path, venv_dir: Path, framework: str, python: str = sys.executable
+) -> ProjectEnv:
+    """Install the project in a fresh venv of ``python``, with uv when it is there and venv + pip
+    otherwise."""
     uv = shutil.which("uv")
     if uv:
-        run([uv, "venv", "--quiet", "--python", sys.executable, str(venv_dir)], project_dir, 120)
+        run([uv, "venv", "--quiet", "--python", python, str(venv_dir)], project_dir, 120)
         install = [uv, "pip", "install", "--quiet", "--python", str(venv_dir / "bin" / "python")]
     else:
-        run([sys.executable, "-m", "venv", str(venv_dir)], project_dir, 120)
+        run([python, "-m", "venv", str(venv_dir)], project_dir, 120)
         install = [str(venv_dir / "bin" / "python"), "-m", "pip", "install", "--quiet"]
     run([*install, "-e", ".[dev]"], project_dir, 600)
     return ProjectEnv(project_dir, venv_dir, framework)

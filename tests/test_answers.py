@@ -1,4 +1,4 @@
-"""The pre-generation hook refuses bad answers with one line and leaves nothing behind."""
+"""The pre-generation hook refuses bad answers, one line per problem, and leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -43,8 +43,30 @@ def test_invalid_answer_is_refused(cookies, capfd, answers: dict, variable: str)
     output_dirs = [path for path in Path(str(cookies._output_factory("probe"))).parent.iterdir()]
     leftovers = [path for path in output_dirs if path.name != "probe" and any(path.iterdir())]
     assert leftovers == [], "a refused bake must leave nothing on disk"
-    errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("error: ")]
-    assert errors and all(variable in line for line in errors[:1]), errors
+    errors = error_lines(capfd)
+    assert errors and variable in errors[0], errors
+
+
+def error_lines(capfd: pytest.CaptureFixture[str]) -> list[str]:
+    return [line for line in capfd.readouterr().err.splitlines() if line.startswith("error: ")]
+
+
+def test_every_problem_is_reported_at_once(cookies, capfd) -> None:
+    """A user fixes all their answers after one refusal, not one answer per attempt."""
+    answers = {"package_name": "1st_app", "author_email": "not-an-email", "version": "one"}
+    result = cookies.bake(extra_context=answers)
+    assert isinstance(result.exception, FailedHookException)
+    variables = [line.removeprefix("error: ").split()[0] for line in error_lines(capfd)]
+    assert variables == ["package_name", "author_email", "version"]
+
+
+@pytest.mark.parametrize("name", ["tests", "test", "pytest", "conftest", "setup"])
+def test_reserved_name_is_refused_for_what_it_is(cookies, capfd, name: str) -> None:
+    result = cookies.bake(extra_context={"package_name": name})
+    assert isinstance(result.exception, FailedHookException)
+    (line,) = error_lines(capfd)
+    assert line.startswith(f"error: package_name {name!r} must not shadow ")
+    assert "standard library" not in line, line
 
 
 AWKWARD_NAMES = [

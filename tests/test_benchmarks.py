@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import cookiecutter.config
 import pytest
 
-from benchmarks import run
+from benchmarks import project, run
 from benchmarks.report import FrameworkResults, connections_section
 from benchmarks.wrk import parse_wrk
 
@@ -81,3 +82,24 @@ def test_tiny_run_writes_every_section_for_one_framework(tmp_path: Path) -> None
     assert cells[10] == "0", "the servers answered every request with 2xx"
     assert cells[11] == "0/0", "both servers stopped cleanly on SIGTERM"
     assert "| bottle | bottle 0.13" in markdown
+
+
+def test_bakes_never_touch_the_users_cookiecutter_dirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways the benchmarks bake use their own config, not ``~/.cookiecutter_replay/``."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("COOKIECUTTER_CONFIG", raising=False)
+    # Cookiecutter computed its defaults from the real HOME when it was imported.
+    monkeypatch.setattr(cookiecutter.config, "USER_CONFIG_PATH", str(home / ".cookiecutterrc"))
+    defaults = {"replay_dir": ".cookiecutter_replay", "cookiecutters_dir": ".cookiecutters"}
+    for key, name in defaults.items():
+        monkeypatch.setitem(cookiecutter.config.DEFAULT_CONFIG, key, str(home / name))
+    for bake in (project.bake_cli, project.bake_api):
+        output = tmp_path / bake.__name__
+        output.mkdir()
+        bake("bottle", output)
+        assert (output / "cafe-unicode" / "pyproject.toml").is_file()
+    assert sorted(path.name for path in home.iterdir()) == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -26,27 +25,13 @@ from tests.harness import (
     running_server,
     start_server,
 )
+from tests.own_suite import assert_own_suite_passes
 
 STOP_TIMEOUT = 5.0
 
 
-def run_own_suite(project_env: ProjectEnv, **settings: str) -> None:
-    completed = subprocess.run(
-        [str(project_env.bin_dir / "pytest"), "-q", "-p", "no:cacheprovider"],
-        cwd=project_env.project_dir,
-        env=project_env.environ(**settings),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, output
-    assert " passed" in output and " failed" not in output, output
-
-
 def test_own_test_suite_passes(project_env: ProjectEnv) -> None:
-    run_own_suite(project_env)
+    assert_own_suite_passes(project_env)
 
 
 def test_own_test_suite_passes_on_postgresql(
@@ -59,7 +44,7 @@ def test_own_test_suite_passes_on_postgresql(
     if "postgresql" not in info["database_schemes"]:
         pytest.skip(f"{framework} runs on SQLite only")
     project_env: ProjectEnv = request.getfixturevalue("project_env")  # after the skips: no install
-    run_own_suite(project_env, TEST_DATABASE_URL=services.database_url("postgresql"))
+    assert_own_suite_passes(project_env, TEST_DATABASE_URL=services.database_url("postgresql"))
 
 
 def test_health_is_json_ok(production_server: Server) -> None:

@@ -1,4 +1,4 @@
-"""The template works from every kind of source cookiecutter and cruft accept.
+"""The template works from every kind of source the README lists, and the refused ones fail.
 
 These run the real command-line tools in subprocesses, from a git repository made of the current
 working tree, so uncommitted template changes are what gets tested.
@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.harness import FRAMEWORKS, LICENSES, REPO_DIR, run
+from tests.tools import tool
 
-BIN_DIR = Path(sys.executable).parent
-
-
-def tool(name: str) -> str:
-    return str(BIN_DIR / name) if (BIN_DIR / name).exists() else name
+UNRELEASED = "Unreleased template change."
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -60,7 +59,58 @@ def template_git_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(work, "init", "-q", "-b", "main")
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "template")
+    # A release, then a later change, so that --checkout has something to tell apart.
+    git(work, "tag", "v1.0")
+    append_line(work / "{{cookiecutter.project_slug}}" / "README.md", UNRELEASED)
+    git(work, "commit", "-q", "-am", "unreleased change")
     return work
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The template in every form the README lists; ``clone`` is a checkout with history."""
+
+    clone: Path
+    bare: Path
+    zip: Path
+    flat_zip: Path
+
+
+@pytest.fixture(scope="module")
+def sources(template_git_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Sources:
+    root = tmp_path_factory.mktemp("sources")
+    bare = root / "web-starters.git"
+    git(root, "clone", "-q", "--bare", str(template_git_repo), str(bare))
+    archive = ["archive", "--format=zip", "HEAD", "-o"]
+    git(template_git_repo, *archive, str(root / "web-starters.zip"), "--prefix=web-starters/")
+    git(template_git_repo, *archive, str(root / "flat.zip"))
+    return Sources(template_git_repo, bare, root / "web-starters.zip", root / "flat.zip")
+
+
+# README "Where the template can come from": each example, as arguments for this test run.
+Arguments = Callable[[Sources, Path], list[str]]
+WORKING_SOURCES: dict[str, Arguments] = {
+    "/path/to/web-starters": lambda s, cwd: [str(s.clone)],
+    "../web-starters": lambda s, cwd: [os.path.relpath(s.clone, cwd)],
+    "git+file:///path/to/web-starters": lambda s, cwd: [f"git+file://{s.clone}"],
+    "file:///path/to/web-starters.git": lambda s, cwd: [f"file://{s.bare}"],
+    "git+file:///path/to/web-starters --checkout v1.0": lambda s, cwd: [
+        f"git+file://{s.clone}",
+        "--checkout",
+        "v1.0",
+    ],
+    "/path/to/web-starters.zip": lambda s, cwd: [str(s.zip)],
+}
+REFUSED_SOURCES: dict[str, tuple[Arguments, str]] = {
+    "file:///path/to/web-starters": (lambda s, cwd: [f"file://{s.clone}"], "UnknownRepoType"),
+    "/path/to/flat.zip": (lambda s, cwd: [str(s.flat_zip)], "could not be found"),
+}
+CRUFT_SOURCE = "cruft create file:///path/to/web-starters"  # test_cruft_create_then_update
+SOURCES_SECTION = "### Where the template can come from"
+
+
+def append_line(path: Path, line: str) -> None:
+    path.write_text(path.read_text("utf-8") + line + "\n", "utf-8")
 
 
 def bake_cli(template: str, output: Path, env: dict[str, str], *extra: str) -> Path:
@@ -76,23 +126,60 @@ def bake_cli(template: str, output: Path, env: dict[str, str], *extra: str) -> P
     return project
 
 
-def test_absolute_path(tmp_path: Path, isolated_home: dict[str, str]) -> None:
-    project = bake_cli(str(REPO_DIR), tmp_path / "out", isolated_home, "framework=bottle")
-    assert "Bottle" in (project / "README.md").read_text("utf-8")
+def documented_sources() -> list[str]:
+    readme = (REPO_DIR / "README.md").read_text("utf-8")
+    section = readme.split(SOURCES_SECTION, 1)[1].split("\n#", 1)[0]
+    return re.findall(r"^- `([^`]+)`", section, re.MULTILINE)
 
 
-def test_relative_path(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+def test_readme_lists_exactly_the_tested_sources() -> None:
+    documented = documented_sources()
+    assert len(documented) == len(set(documented))
+    assert set(documented) == {*WORKING_SOURCES, *REFUSED_SOURCES, CRUFT_SOURCE}
+
+
+@pytest.mark.parametrize("example", WORKING_SOURCES)
+def test_documented_source_bakes(
+    example: str, sources: Sources, tmp_path: Path, isolated_home: dict[str, str]
+) -> None:
+    template, *options = WORKING_SOURCES[example](sources, tmp_path)
+    project = bake_cli(template, tmp_path / "out", isolated_home, *options, "framework=bottle")
+    readme = (project / "README.md").read_text("utf-8")
+    assert "Bottle" in readme
+    assert (UNRELEASED in readme) is ("--checkout" not in options), "the release, or the newest"
+
+
+@pytest.mark.parametrize("example", REFUSED_SOURCES)
+def test_documented_refusal(
+    example: str, sources: Sources, tmp_path: Path, isolated_home: dict[str, str]
+) -> None:
+    arguments, message = REFUSED_SOURCES[example]
     output = tmp_path / "out"
-    relative = os.path.relpath(REPO_DIR, tmp_path)
-    project = bake_cli(relative, output, isolated_home, "framework=tornado")
-    assert "Tornado" in (project / "README.md").read_text("utf-8")
+    command = [tool("cookiecutter"), "--no-input", "-o", str(output), *arguments(sources, tmp_path)]
+    completed = subprocess.run(
+        command, cwd=tmp_path, env=isolated_home, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode != 0
+    assert message in completed.stdout + completed.stderr
+    assert not output.exists() or not any(output.iterdir())
 
 
-def test_git_url(tmp_path: Path, template_git_repo: Path, isolated_home: dict[str, str]) -> None:
-    bare = tmp_path / "template.git"
-    git(tmp_path, "clone", "-q", "--bare", str(template_git_repo), str(bare))
-    project = bake_cli(f"file://{bare}", tmp_path / "out", isolated_home, "framework=cherrypy")
-    assert "CherryPy" in (project / "README.md").read_text("utf-8")
+def test_next_steps_are_printed(tmp_path: Path, isolated_home: dict[str, str]) -> None:
+    """After a bake the user is told how to enter, set up, run and test the project."""
+    # PWD is what the user's shell says; the hook runs inside the new project.
+    shell = {**isolated_home, "PWD": str(tmp_path)}
+    command = [tool("cookiecutter"), "--no-input", "-o", "out", str(REPO_DIR)]
+    output = run([*command, "framework=cubicweb"], tmp_path, 120, env=shell)
+    steps = [line.strip() for line in output.splitlines() if line.startswith("  ")]
+    assert steps[0] == "cd out/my-web-project"
+    assert (tmp_path / steps[0].removeprefix("cd ")).is_dir()
+    assert steps[1] == "sudo apt-get install gettext", "CubicWeb needs msgfmt"
+    assert steps[2].startswith("python -m venv .venv && . .venv/bin/activate")
+    assert steps[3:] == [
+        'pip install -e ".[dev]"',
+        "my-web-project  # development server on http://127.0.0.1:8000",
+        "pytest  # the tests, with coverage",
+    ]
 
 
 def test_replay(tmp_path: Path, isolated_home: dict[str, str]) -> None:
@@ -118,7 +205,7 @@ def test_cruft_create_then_update(
     shutil.copytree(template_git_repo, template)
     output = tmp_path / "out"
     output.mkdir()
-    run(
+    created = run(
         [
             tool("cruft"),
             "create",
@@ -139,19 +226,27 @@ def test_cruft_create_then_update(
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "baked")
 
-    # A later template change reaches the project through cruft update.
-    skeleton_readme = template / "{{cookiecutter.project_slug}}" / "README.md"
-    skeleton_readme.write_text(
-        skeleton_readme.read_text("utf-8") + "\nTemplate change for cruft update.\n", "utf-8"
-    )
-    git(template, "commit", "-q", "-am", "change the README")
-    run(
+    # One later template commit changes the skeleton, the framework's data and its overlay.
+    # cruft renders the old and the new template in one process: nothing may leak between them.
+    append_line(template / "{{cookiecutter.project_slug}}" / "README.md", "Template change.")
+    info_path = template / "templates" / "tornado" / "framework.json"
+    info = json.loads(info_path.read_text("utf-8"))
+    info["dependencies"].append("cruft-update-probe>=1.0")
+    info_path.write_text(json.dumps(info, indent=2) + "\n", "utf-8")
+    overlay = template / "templates" / "tornado" / "{{cookiecutter.project_slug}}" / "src"
+    append_line(overlay / "{{cookiecutter.package_name}}" / "app.py", "# Overlay change.")
+    git(template, "commit", "-q", "-am", "change the skeleton, framework.json and overlay")
+    updated = run(
         [tool("cruft"), "update", "--skip-apply-ask", "--allow-untracked-files"],
         project,
         180,
         isolated_home,
     )
-    assert "Template change for cruft update." in (project / "README.md").read_text("utf-8")
+    # The renders cruft compares are thrown away: no "cd" into them.
+    assert "Next steps" in created and "Next steps" not in updated, updated
+    assert "Template change." in (project / "README.md").read_text("utf-8")
+    assert "cruft-update-probe>=1.0" in (project / "pyproject.toml").read_text("utf-8")
+    assert "# Overlay change." in (project / "src" / "cruft_demo" / "app.py").read_text("utf-8")
     assert (project / ".secret_key").read_text("utf-8") == secret, (
         "cruft must keep the local secret"
     )

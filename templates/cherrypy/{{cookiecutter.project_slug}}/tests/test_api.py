@@ -141,6 +141,45 @@ class TestItemsAPI(SiteCase):
             self.assertJSONError(405)
             self.assertHeader("Allow", allow)
 
+    def send_nothing(self, url: str, method: str) -> None:
+        """A request without a body or a Content-Length (getPage adds ``Content-Length: 0``
+        to a POST or PUT only when it also adds a Content-Type)."""
+        self.getPage(url, method=method, headers=[("Content-Type", "application/json")])
+
+    def test_a_wrong_method_without_a_body_is_405_not_411(self) -> None:
+        """Regression: CherryPy asked for the body (411) before the 405 of MethodDispatcher."""
+        number = support.add_item(self.database_url, "one")
+        for method, path, allow in (
+            ("PUT", "/api/items", "GET, HEAD, POST"),
+            ("POST", f"/api/items/{number}", "DELETE, GET, HEAD, PUT"),
+            ("PATCH", f"/api/items/{number}", "DELETE, GET, HEAD, PUT"),
+        ):
+            self.send_nothing(path, method)
+            self.assertJSONError(405)
+            self.assertHeader("Allow", allow)
+
+    def test_an_allowed_method_without_a_body_is_411(self) -> None:
+        number = support.add_item(self.database_url, "one")
+        for method, path in (("POST", "/api/items"), ("PUT", f"/api/items/{number}")):
+            self.send_nothing(path, method)
+            self.assertJSONError(411)
+
+    def test_anything_else_under_api_is_a_json_404(self) -> None:
+        """Regression: only /api/items was the API; /api/x got the site's HTML 404."""
+        for method, path in (
+            ("GET", "/api"),
+            ("GET", "/api/"),
+            ("GET", "/api/users"),
+            ("GET", "/api/v2/items/1"),
+            ("DELETE", "/api/users/1"),
+            ("POST", "/api/users"),  # no body: 404, not 411
+        ):
+            self.send_nothing(path, method)
+            self.assertJSONError(404)
+            self.assertHeader("Content-Length", str(len(self.body)))
+        self.send_json("/api/users", "POST", {"title": "x"})
+        self.assertJSONError(404)
+
     def test_errors_are_plain_json_without_padding(self) -> None:
         """Regression: CherryPy padded short error bodies with spaces for Internet Explorer."""
         self.getPage("/api/items/999")

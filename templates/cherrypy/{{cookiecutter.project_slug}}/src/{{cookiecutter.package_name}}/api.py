@@ -5,6 +5,7 @@
 with 405 and an ``Allow`` header listing its own methods. Every answer is JSON, errors included:
 ``error_page.default`` renders them, ``json_in`` answers malformed JSON with 400, and a body
 over ``request.body.maxbytes`` is 413. ``tools.db`` gives each request its database session.
+``APIRoot``, mounted at ``/api``, answers everything else under it with a JSON 404.
 """
 
 from __future__ import annotations
@@ -41,6 +42,25 @@ APP_CONFIG: dict[str, dict[str, Any]] = {
         "tools.db.on": True,
     }
 }
+# App config of APIRoot: JSON errors, and no database session for a 404.
+ROOT_CONFIG: dict[str, dict[str, Any]] = {
+    "/": {"error_page.default": json_error_page, "tools.unpad_errors.on": True}
+}
+
+
+class APIRoot:
+    """``/api`` and every path under it that no API app is mounted at: nothing is exposed,
+    so the default dispatcher answers each with a 404, which ``json_error_page`` renders.
+    (``cherrypy.tree`` gives a request to the app with the longest matching mount point.)"""
+
+
+def json_processor(entity: Any) -> None:
+    """``json_in``'s processor, without its demand for a ``Content-Length``: a chunked body is
+    read too, and ``entity.fp`` answers 413 once it has read more than ``request.body.maxbytes``.
+    """
+    body = entity.fp.read()
+    with cherrypy.HTTPError.handle(ValueError, 400, "Invalid JSON document"):
+        cherrypy.request.json = json.loads(body.decode("utf-8"))
 
 
 def refuse_unknown(params: dict[str, Any]) -> None:
@@ -97,7 +117,7 @@ class ItemResource:
         refuse_unknown(unknown)
         return find_item(item_id).to_dict()
 
-    @cherrypy.tools.json_in()
+    @cherrypy.tools.json_in(processor=json_processor)
     def PUT(self, item_id: str, **unknown: Any) -> dict[str, Any]:
         refuse_unknown(unknown)
         item = find_item(item_id)
@@ -134,7 +154,7 @@ class ItemsAPI:
             query = query.where(Item.done.is_(parse_done_filter(done)))
         return {"items": [item.to_dict() for item in cherrypy.request.db.scalars(query)]}
 
-    @cherrypy.tools.json_in()
+    @cherrypy.tools.json_in(processor=json_processor)
     def POST(self, **unknown: Any) -> dict[str, Any]:
         refuse_unknown(unknown)
         item = Item(**validate(request_document()))

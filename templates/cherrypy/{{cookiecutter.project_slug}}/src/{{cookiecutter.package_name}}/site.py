@@ -115,15 +115,16 @@ def build(config: Configuration) -> Site:
     for sections in config.site_sections:
         site_app.merge(sections)
     api_app = cherrypy.tree.mount(api.ItemsAPI(), "/api/items", api.APP_CONFIG)
+    api_root = cherrypy.tree.mount(api.APIRoot(), "/api", api.ROOT_CONFIG)
     # The deployer's file reaches every app.
-    for app in (site_app, api_app):
+    for app in (site_app, api_app, api_root):
         app.merge(config.deployer_sections)
     site = Site(database, site_app, api_app, deadline)
 
     profile_path = None
     if conf.get("profiling.on"):
         profile_path = str(Path(conf.get("profiling.path") or "profile").resolve())
-        for app in (site_app, api_app):
+        for app in (site_app, api_app, api_root):
             enable_profiler(app, profile_path, bool(conf.get("profiling.aggregate")))
 
     admin_root = admin.AdminRoot(site.describe_listeners, profile_path)

@@ -87,8 +87,11 @@ def unpad_errors() -> None:
 def refuse_large_bodies() -> None:
     """413 at once for a declared ``Content-Length`` over ``request.body.maxbytes``.
 
-    CherryPy counts the bytes as it reads them; a client that declares too much is refused
-    before anything is read, by the app, so the API's 413 is JSON like its other errors.
+    CherryPy counts the bytes as it reads them (a chunked body too); a client that declares
+    too much is refused before anything is read, by the app, so the API's 413 is JSON like its
+    other errors. cheroot has no body limit of its own (``server.max_request_body_size = 0``):
+    it closes the connection after a 413 rather than drain the body. Runs when the resource is
+    found, before the query string is parsed, so no earlier error leaves such a body to drain.
     """
     request = cherrypy.request
     limit = request.body.maxbytes
@@ -96,6 +99,18 @@ def refuse_large_bodies() -> None:
     if limit and length.isascii() and length.isdigit() and int(length) > limit:
         request.process_request_body = False
         raise cherrypy.HTTPError(413, f"the request body may have at most {limit} bytes")
+
+
+def skip_refused_bodies() -> None:
+    """Leave the body unread when the dispatcher has already refused the request.
+
+    A dispatcher that finds no resource or no method for the verb sets ``request.handler`` to
+    the error (404, or MethodDispatcher's 405 with the resource's ``Allow``). CherryPy would still
+    process the body first, so a ``PUT`` without ``Content-Length`` got 411 instead.
+    """
+    request = cherrypy.request
+    if isinstance(request.handler, cherrypy.HTTPError):
+        request.process_request_body = False
 
 
 class UnpadErrorsTool(cherrypy.Tool):
@@ -143,5 +158,8 @@ cherrypy.tools.security_headers = cherrypy.Tool(
 cherrypy.tools.hsts = cherrypy.Tool("before_finalize", set_hsts, priority=80)
 cherrypy.tools.samesite = cherrypy.Tool("before_finalize", set_samesite, priority=80)
 cherrypy.tools.unpad_errors = UnpadErrorsTool()
-cherrypy.tools.body_limit = cherrypy.Tool("before_request_body", refuse_large_bodies, priority=5)
+cherrypy.tools.body_limit = cherrypy.Tool("on_start_resource", refuse_large_bodies, priority=50)
+cherrypy.tools.skip_refused_bodies = cherrypy.Tool(
+    "before_request_body", skip_refused_bodies, priority=50
+)
 cherrypy.tools.timing = TimingTool()

@@ -86,6 +86,25 @@ def test_cookie_flags(make_app, environment: str) -> None:
     assert ("secure" in flags) is (environment == "production")
 
 
+def test_no_cookie_skips_the_signing_serializer(client, monkeypatch) -> None:
+    """A request without a session cookie (health checks, the API) does not build a signer."""
+    built: list[object] = []
+    interface = client.application.session_interface
+    original = interface.get_signing_serializer
+
+    def spy(app):
+        built.append(app)
+        return original(app)
+
+    monkeypatch.setattr(interface, "get_signing_serializer", spy)
+    assert client.get("/health").status_code == 200
+    assert built == []
+    assert visits(client) == 1  # saving the new session signs it
+    assert len(built) == 1
+    assert visits(client) == 2  # the cookie is now opened with the serializer
+    assert len(built) == 3
+
+
 def test_without_a_secret_there_is_no_session(app) -> None:
     """As in Flask: no secret, no session (Flask's null session then refuses writes)."""
     app.secret_key = None

@@ -19,6 +19,7 @@ from . import (
     errors,
     models,
     security,
+    sessions,
     settings,
     views,
 )
@@ -77,6 +78,7 @@ def build_app(test_config: Mapping[str, Any] | None) -> Flask:
         return jsonify(status="ok", version=__version__)
 
     security.init_app(app)
+    sessions.init_app(app)
     database.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

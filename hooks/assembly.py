@@ -19,6 +19,8 @@ SECRET_KEY_FILE = ".secret_key"
 DOCKER_FILES = ("Dockerfile", ".dockerignore")
 # The compose stack runs `<slug> migrate`: only for frameworks that have a data layer.
 COMPOSE_FILES = ("compose.yaml", ".env.example")
+# Per-test databases cloned from a migrated one (psycopg), for frameworks that ask for it.
+MIGRATED_DATABASES = "tests/migrated_databases.py"
 
 
 def add_framework_files(answers: dict[str, Any], repo_dir: Path, project_dir: Path) -> None:
@@ -57,6 +59,8 @@ def assemble(answers: dict[str, Any], repo_dir: str) -> None:
     project_dir = Path.cwd()
     info = read_framework_info(Path(repo_dir), answers["framework"])
     add_framework_files(answers, Path(repo_dir), project_dir)
+    if not info.get("migrated_test_databases"):
+        (project_dir / MIGRATED_DATABASES).unlink()
     move_shared_tests(info, project_dir)
     unwanted = () if answers["use_docker"] else DOCKER_FILES + COMPOSE_FILES
     if not info.get("data_layer"):

@@ -5,11 +5,14 @@ Adding a framework must touch no other list: not the CI matrix, not the benchmar
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from tests.harness import FRAMEWORKS, REPO_DIR
@@ -70,3 +73,16 @@ def test_ci_matrix_is_the_list_the_first_job_emits(tmp_path: Path) -> None:
     name, _, value = github_output.read_text("utf-8").strip().partition("=")
     assert name == "frameworks"
     assert yaml.safe_load(value) == FRAMEWORKS
+
+
+def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    assert not repeated, f"keys given twice (JSON keeps only the last): {repeated}"
+    return dict(pairs)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_framework_json_gives_each_key_once(framework: str) -> None:
+    path = REPO_DIR / "templates" / framework / "framework.json"
+    json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=refuse_duplicate_keys)

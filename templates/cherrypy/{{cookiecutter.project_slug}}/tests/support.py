@@ -4,34 +4,28 @@
 server in this process, so requests go through real sockets, tools, plugins and error pages.
 (Fixtures live in conftest.py; this module holds what test classes must subclass or call.)
 
-Databases: SQLite files copied from one migrated template by default. With
-``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL=postgresql://user@host/db``,
-PostgreSQL databases cloned from a migrated template database instead (that URL is the
-maintenance connection; the user needs CREATEDB).
+Databases: see migrated_databases.py (SQLite copies, or PostgreSQL clones with
+``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL``).
 """
 
 from __future__ import annotations
 
 import atexit
 import http.client
-import itertools
 import json
 import os
-import shutil
 import ssl
-import tempfile
-from pathlib import Path
 from typing import Any, ClassVar
 
 import cherrypy
-import psycopg
 from cherrypy.test import helper
-from psycopg import sql
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from {{ cookiecutter.package_name }} import configuration, database, settings, site
 from {{ cookiecutter.package_name }}.models import Item
+
+from .migrated_databases import MigratedDatabases
 
 TEST_SECRET = "test-secret-not-for-production"
 # Read at import, before the fixtures clear the prefixed variables from the environment.
@@ -60,75 +54,19 @@ def environ(**values: str) -> dict[str, str]:
     return {settings.env_var(name): value for name, value in values.items()}
 
 
-class Databases:
-    """Migrated databases, one per call to ``create``, all dropped at exit."""
-
-    def __init__(self, admin_url: str | None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="test-databases-"))
-        self.names = itertools.count()
-        self.admin = (
-            settings.check_database_url(admin_url, "TEST_DATABASE_URL") if admin_url else None
-        )
-        self.prefix = f"test_{os.getpid()}"
-        self.template = self.prefix + "_template"
-        if self.admin is None:
-            self.template_path = self.folder / "template.sqlite3"
-            database.upgrade(settings.check_database_url(f"sqlite:///{self.template_path}"))
-        else:
-            self.drop(self.template)
-            self.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.template)))
-            database.upgrade(settings.check_database_url(self.url(self.template)))
-        atexit.register(self.close)
-
-    def url(self, name: str) -> str:
-        assert self.admin is not None
-        return self.admin.parts._replace(path=f"/{name}").geturl()
-
-    def execute(self, statement: sql.Composed) -> None:
-        assert self.admin is not None
-        # CREATE/DROP DATABASE cannot run inside a transaction.
-        with psycopg.connect(self.admin.url, autocommit=True) as connection:
-            connection.execute(statement)
-
-    def drop(self, name: str) -> None:
-        statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        self.execute(statement.format(sql.Identifier(name)))
-
-    def create(self) -> str:
-        """A new migrated database; its URL."""
-        name = f"{self.prefix}_{next(self.names)}"
-        if self.admin is None:
-            path = self.folder / f"{name}.sqlite3"
-            shutil.copyfile(self.template_path, path)
-            return f"sqlite:///{path}"
-        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
-        self.execute(statement.format(sql.Identifier(name), sql.Identifier(self.template)))
-        return self.url(name)
-
-    def remove(self, url: str) -> None:
-        """Drop a database ``create`` made (its connections closed first)."""
-        checked = settings.check_database_url(url)
-        if checked.sqlite_path is not None:
-            checked.sqlite_path.unlink(missing_ok=True)
-        else:
-            self.drop(checked.database)
-
-    def close(self) -> None:
-        if self.admin is not None:
-            for number in range(next(self.names)):
-                self.drop(f"{self.prefix}_{number}")
-            self.drop(self.template)
-        shutil.rmtree(self.folder, ignore_errors=True)
+def migrate(url: str) -> None:
+    database.upgrade(settings.check_database_url(url))
 
 
-_databases: Databases | None = None
+_databases: MigratedDatabases | None = None
 
 
-def databases() -> Databases:
+def databases() -> MigratedDatabases:
     """The session's databases, made on first use (the migrated template costs a moment)."""
     global _databases
     if _databases is None:
-        _databases = Databases(TEST_DATABASE_URL)
+        _databases = MigratedDatabases(TEST_DATABASE_URL, migrate)
+        atexit.register(_databases.close)
     return _databases
 
 

@@ -8,6 +8,8 @@ from {{ cookiecutter.package_name }} import __main__, config, settings
 from {{ cookiecutter.package_name }}.settings import ConfigError
 
 PREFIX = settings.PREFIX
+# Long enough for every production rule on secrets.
+SECRET = "a-production-secret-of-some-length"
 
 
 def env(**values: str) -> dict[str, str]:
@@ -73,11 +75,26 @@ def test_production_requires_the_secret_first():
 
 def test_production_requires_an_explicit_admin_password():
     with pytest.raises(ConfigError, match=f"{PREFIX}ADMIN_PASSWORD"):
-        config.load_config(env(ENV="production", SECRET_KEY="s3cret"))
-    loaded = config.load_config(env(ENV="production", SECRET_KEY="s3cret", ADMIN_PASSWORD="pw"))
-    assert loaded.admin_password == "pw"
+        config.load_config(env(ENV="production", SECRET_KEY=SECRET))
+    loaded = config.load_config(
+        env(ENV="production", SECRET_KEY=SECRET, ADMIN_PASSWORD="correct horse battery")
+    )
+    assert loaded.admin_password == "correct horse battery"
     assert loaded.app_settings["cubicweb.debug"] == "false"
     assert loaded.secure_cookies
+
+
+@pytest.mark.parametrize("password", ["admin", "ADMIN", "abc", "elevenchars"])
+def test_production_refuses_a_guessable_admin_password(password):
+    with pytest.raises(ConfigError) as raised:
+        config.load_config(env(ENV="production", SECRET_KEY=SECRET, ADMIN_PASSWORD=password))
+    message = str(raised.value)
+    assert message.startswith(f"{PREFIX}ADMIN_PASSWORD must have at least 12 characters")
+    assert "\n" not in message and message.endswith("in production")
+
+
+def test_development_keeps_its_convenient_admin_password():
+    assert config.load_config(env(ENV="development")).admin_password == "admin"
 
 
 @pytest.mark.parametrize(

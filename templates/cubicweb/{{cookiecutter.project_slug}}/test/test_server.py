@@ -40,7 +40,9 @@ def raw(port: int, method: str, path: str, body: bytes = b"", **headers: str):
         connection.close()
 
 
-def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tmp_path, free_port):
+def test_first_run_creates_the_instance_and_serves_until_sigterm(
+    monkeypatch, tmp_path, free_port, caplog
+):
     port = free_port
     for name, value in {
         "ENV": "testing",
@@ -84,6 +86,10 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
     status, content_type, body = responses["index"]
     assert status == 200 and content_type.startswith("text/html")
     assert html.escape(PROJECT_NAME, quote=False) in body
+    # The cube's catalogs make the instance compile translations: no message ids on the page.
+    for msgid in ("view_index", "Article_plural", "i18n_login_popup", "button_ok"):
+        assert msgid not in body, msgid
+    assert "localisation support error" not in caplog.text
     status, _, body = responses["missing"]
     assert status == 404 and "Traceback" not in body
 

@@ -109,3 +109,22 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
     sources = (instance.apphome(created) / "sources").read_text(encoding="utf-8")
     assert "password=first-run-password" in sources
     assert "db-driver=sqlite" in sources
+
+    # An older database: `migrate` runs the cube's versioned scripts (cubicweb-ctl upgrade).
+    with instance.database_connection(created) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT cw_eid FROM cw_State")
+        state = cursor.fetchone()[0]
+        cursor.execute(f"UPDATE cw_State SET cw_cwuri='None{state}' WHERE cw_eid={state}")
+        cursor.execute(
+            "UPDATE cw_CWProperty SET cw_value='0.0.1' WHERE cw_pkey=%(key)s",
+            {"key": instance.VERSION_KEY + "{{ cookiecutter.package_name }}"},
+        )
+        connection.commit()
+    assert instance.pending_migrations(created) == 1
+    __main__.main(["migrate"])
+    assert instance.pending_migrations(created) == 0
+    with instance.database_connection(created) as connection:
+        cursor = connection.cursor()
+        cursor.execute(f"SELECT cw_cwuri FROM cw_State WHERE cw_eid={state}")
+        assert cursor.fetchone()[0] == f"{created.base_url}{state}"  # migration/0.1.0_Any.py

@@ -55,8 +55,10 @@ def cube_definitions(module: ModuleType = cube_schema) -> tuple[list[str], set[s
         if issubclass(cls, EntityType):
             # Attributes and SubjectRelation()s written in the class body; the workflow's
             # relations arrive as RelationDefinition instances from WorkflowableEntityType.
+            # (yams' metaclass sets __relations__, which its type hints do not declare.)
+            definitions = getattr(cls, "__relations__", ())
             relation_types |= {
-                rdef.name for rdef in cls.__relations__ if not isinstance(rdef, RelationDefinition)
+                rdef.name for rdef in definitions if not isinstance(rdef, RelationDefinition)
             }
     return entity_types, relation_types
 

@@ -8,10 +8,11 @@ CubicWeb's shared ``cubicweb:`` terms, which other entity types use too.
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import Namespace
-from yams.schema import Schema
+from yams.schema import EntitySchema, RelationSchema, Schema
+from yams.types import DefinitionName
 
 from cubicweb_{{ cookiecutter.package_name }} import vocabulary
 
@@ -49,7 +50,7 @@ def build_ontology(schema: Schema, base_url: str) -> Graph:
     graph.add((ontology, RDFS.label, Literal(vocabulary.__name__.split(".")[0])))
 
     for etype in vocabulary.CUBE_ENTITY_TYPES:
-        eschema = schema[etype]
+        eschema = schema.entity_schema_for(DefinitionName(etype))
         cls = cube[etype]
         graph.add((cls, RDF.type, OWL.Class))
         graph.add((cls, RDFS.isDefinedBy, ontology))
@@ -58,12 +59,12 @@ def build_ontology(schema: Schema, base_url: str) -> Graph:
             graph.add((cls, RDFS.comment, Literal(eschema.description)))
         if etype in vocabulary.EQUIVALENT_CLASSES:
             graph.add((cls, OWL.equivalentClass, vocabulary.EQUIVALENT_CLASSES[etype]))
-        keys = []
+        keys: list[Node] = []
         for rschema in eschema.subject_relations.values():
             if not vocabulary.is_cube_term(etype, rschema.type):
                 continue
-            _add_property(graph, cube, etype, rschema)
-            _add_cardinality(graph, cube, etype, rschema)
+            _add_property(graph, cube, eschema, rschema)
+            _add_cardinality(graph, cube, eschema, rschema)
             if rschema.final and eschema.has_unique_values(rschema.type):
                 keys.append(cube[rschema.type])
         if keys:
@@ -72,30 +73,34 @@ def build_ontology(schema: Schema, base_url: str) -> Graph:
     return graph
 
 
-def _add_property(graph: Graph, cube: Namespace, etype: str, rschema) -> None:
+def _add_property(
+    graph: Graph, cube: Namespace, eschema: EntitySchema, rschema: RelationSchema
+) -> None:
     prop = cube[rschema.type]
     if rschema.final and rschema.type not in vocabulary.IRI_ATTRIBUTES:
         graph.add((prop, RDF.type, OWL.DatatypeProperty))
-        ranges = [DATATYPES.get(target.type, RDFS.Literal) for target in rschema.objects(etype)]
+        ranges = [DATATYPES.get(target.type, RDFS.Literal) for target in rschema.objects(eschema)]
     elif rschema.final:  # a web address: any IRI, of no class the cube defines
         graph.add((prop, RDF.type, OWL.ObjectProperty))
         ranges = []
     else:
         graph.add((prop, RDF.type, OWL.ObjectProperty))
-        ranges = [cube[target.type] for target in rschema.objects(etype)]
+        ranges = [cube[target.type] for target in rschema.objects(eschema)]
     graph.add((prop, RDFS.isDefinedBy, URIRef(str(cube).rstrip("#"))))
     graph.add((prop, RDFS.label, Literal(rschema.type)))
-    graph.add((prop, RDFS.domain, cube[etype]))
+    graph.add((prop, RDFS.domain, cube[eschema.type]))
     for target in ranges:
         graph.add((prop, RDFS.range, target))
     if rschema.type in vocabulary.EQUIVALENT_PROPERTIES:
         graph.add((prop, OWL.equivalentProperty, vocabulary.EQUIVALENT_PROPERTIES[rschema.type]))
 
 
-def _add_cardinality(graph: Graph, cube: Namespace, etype: str, rschema) -> None:
+def _add_cardinality(
+    graph: Graph, cube: Namespace, eschema: EntitySchema, rschema: RelationSchema
+) -> None:
     """The subject side of the yams cardinality as a restriction on the class."""
-    target = next(iter(rschema.objects(etype)))
-    cardinality = rschema.relation_definition(etype, target.type).cardinality[0]
+    target = rschema.objects(eschema)[0]
+    cardinality = rschema.relation_definition(eschema.type, target.type).role_cardinality("subject")
     if cardinality not in CARDINALITIES:
         return
     predicate, count = CARDINALITIES[cardinality]
@@ -103,4 +108,4 @@ def _add_cardinality(graph: Graph, cube: Namespace, etype: str, rschema) -> None
     graph.add((restriction, RDF.type, OWL.Restriction))
     graph.add((restriction, OWL.onProperty, cube[rschema.type]))
     graph.add((restriction, predicate, Literal(count, datatype=XSD.nonNegativeInteger)))
-    graph.add((cube[etype], RDFS.subClassOf, restriction))
+    graph.add((cube[eschema.type], RDFS.subClassOf, restriction))

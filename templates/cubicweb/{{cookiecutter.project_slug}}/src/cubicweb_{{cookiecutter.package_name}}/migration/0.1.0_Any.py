@@ -17,6 +17,7 @@ Like ``postcreate.py``, this file is executed, not imported: ``rql``, ``commit``
 the schema commands above are injected by CubicWeb's migration context.
 """
 # ruff: noqa: F821
+# mypy: disable-error-code="name-defined"
 
 # Entities created while no base URL was configured got "None<eid>" as their cwuri (their
 # external IRI): give them one on this site's base URL. Running it again changes nothing.

@@ -4,6 +4,7 @@ The Pyramid settings are the project's own ``config/testing.ini`` ones, so the r
 includes under test are those the server uses.
 """
 
+import ast
 import html
 import json
 from unittest import mock
@@ -53,6 +54,24 @@ class AppTC(PyramidWebCWTC):
         response = self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
         self.assertEqual(response.content_type, "text/html")
         self.assertIn(html.escape(PROJECT_NAME, quote=False), response.text)
+
+    def test_page_views_parse_no_source_code(self):
+        # cubicweb-web looked up its controller's source lines (an ast parse) on every page:
+        # concurrent parses failed with "SystemError: AST constructor recursion depth mismatch".
+        self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
+        with mock.patch("ast.parse", wraps=ast.parse) as parse:
+            for _ in range(3):
+                self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
+        self.assertEqual(parse.call_count, 0)
+
+    def test_the_index_links_lead_somewhere_even_on_an_empty_site(self):
+        index = self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
+        for etype in ("Article", "Author"):
+            with self.subTest(etype=etype):
+                self.assertIn(f"/{etype}", index.text)
+                page = self.webapp.get(f"/{etype}", headers={"Accept": "text/html"}, status=200)
+                self.assertIn("No result", page.text)
+        self.webapp.get("/article/999999", headers={"Accept": "text/html"}, status=404)
 
     def test_unknown_path_is_404_without_traceback(self):
         response = self.webapp.get("/no/such/page", status=404)

@@ -66,6 +66,7 @@ def includeme(config: Configurator) -> None:
     config.add_route("ontology", f"/{ONTOLOGY_PATH}")
     config.add_view(ontology, route_name="ontology", request_method="GET")
     config.add_subscriber(vary_on_accept, NewResponse)
+    config.include(".webcompat")
     config.include(".api")
     config.include(".security")
     config.include(".health")

@@ -11,6 +11,7 @@ from unittest import mock
 
 from cubicweb_web.devtools.testlib import PyramidWebCWTC
 
+from cubicweb_{{ cookiecutter.package_name }} import views
 from {{ cookiecutter.package_name }} import PROJECT_NAME, api
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.wsgi import pyramid_settings
@@ -72,6 +73,13 @@ class AppTC(PyramidWebCWTC):
                 page = self.webapp.get(f"/{etype}", headers={"Accept": "text/html"}, status=200)
                 self.assertIn("No result", page.text)
         self.webapp.get("/article/999999", headers={"Accept": "text/html"}, status=404)
+
+    def test_the_schema_diagram_without_graphviz_says_so(self):
+        with mock.patch.object(views.shutil, "which", return_value=None):
+            for path in ("/view?vid=schemagraph", "/view?vid=schema-diagram"):
+                with self.subTest(path=path):
+                    page = self.webapp.get(path, headers={"Accept": "text/html"}, status=200)
+                    self.assertIn("needs Graphviz", page.text)
 
     def test_unknown_path_is_404_without_traceback(self):
         response = self.webapp.get("/no/such/page", status=404)

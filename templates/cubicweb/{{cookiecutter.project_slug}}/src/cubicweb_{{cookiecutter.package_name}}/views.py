@@ -1,7 +1,11 @@
 """Web UI adjustments, loaded by cubicweb-web (the ``views`` module of every cube)."""
 
+import shutil
 from typing import Any
 
+from cubicweb import _
+from cubicweb.predicates import objectify_predicate
+from cubicweb_web.views.schema import SchemaGraphView
 from cubicweb_web.views.urlpublishing import RestPathEvaluator
 
 
@@ -22,5 +26,26 @@ class ListingPathEvaluator(RestPathEvaluator):
         return None, rset
 
 
+@objectify_predicate
+def graphviz_missing(cls: Any, req: Any, **kwargs: Any) -> int:
+    return int(shutil.which("dot") is None)
+
+
+class SchemaGraphWithoutGraphviz(SchemaGraphView):
+    """The schema page's diagram without Graphviz: a message instead of a 500.
+
+    cubicweb-web draws the diagram with Graphviz's ``dot`` program (the Dockerfile installs the
+    ``graphviz`` package); without it the schema page failed. Chosen over cubicweb-web's view
+    only while ``dot`` is missing.
+    """
+
+    __select__ = SchemaGraphView.__select__ & graphviz_missing()
+
+    def call(self, **kwargs: Any) -> None:
+        message = _("The diagram needs Graphviz (the dot program), not installed on this server.")
+        self.w('<p class="alert alert-info">%s</p>', self._cw._(message))
+
+
 def registration_callback(vreg: Any) -> None:
     vreg.register_and_replace(ListingPathEvaluator, RestPathEvaluator)
+    vreg.register(SchemaGraphWithoutGraphviz)

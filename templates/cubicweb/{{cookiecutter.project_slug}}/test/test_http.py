@@ -81,6 +81,13 @@ class AppTC(PyramidWebCWTC):
                     page = self.webapp.get(path, headers={"Accept": "text/html"}, status=200)
                     self.assertIn("needs Graphviz", page.text)
 
+    def test_the_tab_cookie_has_flags(self):
+        response = self.webapp.get("/schema", headers={"Accept": "text/html"}, status=200)
+        cookies = [c for c in response.headers.getall("Set-Cookie") if "_active_tab=" in c]
+        self.assertTrue(cookies)
+        for cookie in cookies:
+            self.assertIn("samesite=lax", cookie.lower())
+
     def test_unknown_path_is_404_without_traceback(self):
         response = self.webapp.get("/no/such/page", status=404)
         self.assertNotIn("Traceback", response.text)

@@ -1,4 +1,4 @@
-"""Keep concurrent page loads of cubicweb-web's UI free of 500s.
+"""Adjustments to cubicweb-web's UI: thread-safe page loads, flags on its tab cookie.
 
 cubicweb-web 1.6 (``bwcompat.py``) builds a log line on every page request with
 ``inspect.getsourcelines(controller class)``, whether or not it is logged. For a class, ``inspect``
@@ -17,6 +17,19 @@ import types
 
 from cubicweb_web import bwcompat
 from pyramid.config import Configurator
+from pyramid.events import NewResponse
+from pyramid.settings import asbool
+
+from .sessions import SECURE_SETTING
+
+# cubicweb-web's tabbed views remember the open tab in "<instance>_active_tab"; its JavaScript
+# sets the same cookie on a click, so it cannot be HttpOnly.
+TAB_COOKIE_SUFFIX = "_active_tab"
+
+
+def is_tab_cookie(set_cookie: str) -> bool:
+    return set_cookie.split("=", 1)[0].strip().endswith(TAB_COOKIE_SUFFIX)
+
 
 _lock = threading.Lock()
 
@@ -31,8 +44,23 @@ def source_lines(cls: type) -> tuple[list[str], int]:
         return _source_lines(cls)
 
 
+def tab_cookie_flags(event: NewResponse) -> None:
+    """SameSite (and Secure when cookies are) on the tab cookie, which cubicweb-web sets bare."""
+    headers = event.response.headers
+    cookies = headers.getall("Set-Cookie")
+    if not any(is_tab_cookie(cookie) for cookie in cookies):
+        return
+    secure = asbool(event.request.registry.settings.get(SECURE_SETTING, False))
+    flags = "; SameSite=Lax" + ("; Secure" if secure else "")
+    del headers["Set-Cookie"]
+    for cookie in cookies:
+        bare = is_tab_cookie(cookie) and "samesite" not in cookie.lower()
+        headers.add("Set-Cookie", cookie + flags if bare else cookie)
+
+
 def includeme(config: Configurator) -> None:
     # Only bwcompat's own name for the module is replaced, not the inspect module itself.
     bwcompat.inspect = types.SimpleNamespace(
         getsourcefile=inspect.getsourcefile, getsourcelines=source_lines
     )
+    config.add_subscriber(tab_cookie_flags, NewResponse)

@@ -1,6 +1,8 @@
 """Configuration layering and the console script's refusals (no CubicWeb instance needed)."""
 
+import socket
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -132,18 +134,55 @@ def test_console_script_reports_one_line_and_exits_2(monkeypatch, capsys):
     assert len(lines) == 1 and f"{PREFIX}SECRET_KEY" in lines[0]
 
 
-def test_development_migrates_then_runs_under_the_reloader(monkeypatch):
+def test_development_migrates_then_runs_under_the_reloader(monkeypatch, free_port):
     import hupper
 
     from {{ cookiecutter.package_name }} import instance
 
     calls = []
     monkeypatch.setenv(PREFIX + "ENV", "development")
+    monkeypatch.setenv(PREFIX + "PORT", str(free_port))
     monkeypatch.setattr(hupper, "is_active", lambda: False)
     monkeypatch.setattr(hupper, "start_reloader", lambda path, **kw: calls.append(path))
     monkeypatch.setattr(instance, "migrate", lambda config: calls.append("migrate"))
     __main__.main(["serve"])
     assert calls == ["migrate", "{{ cookiecutter.package_name }}.__main__.reloaded"]
+
+
+@pytest.fixture
+def busy_port():
+    """A port on 127.0.0.1 that another server listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_a_port_in_use_is_one_line_before_the_reloader_starts(monkeypatch, capsys, busy_port):
+    import hupper
+
+    monkeypatch.setenv(PREFIX + "ENV", "development")
+    monkeypatch.setenv(PREFIX + "PORT", str(busy_port))
+    monkeypatch.setattr(hupper, "is_active", lambda: False)
+    monkeypatch.setattr(hupper, "start_reloader", mock.Mock())
+    with pytest.raises(SystemExit) as raised:
+        __main__.main(["serve"])
+    assert raised.value.code == 2
+    assert capsys.readouterr().err == (
+        f"error: {PREFIX}PORT: 127.0.0.1:{busy_port} is already in use"
+        " (another server is running there)\n"
+    )
+    hupper.start_reloader.assert_not_called()
+
+
+def test_a_port_in_use_is_a_config_error_for_the_server_too(busy_port):
+    from {{ cookiecutter.package_name }} import server
+
+    loaded = config.load_config(env(ENV="testing", PORT=str(busy_port)))
+    app = mock.MagicMock()
+    with pytest.raises(ConfigError, match=f"{PREFIX}PORT: .* already in use"):
+        server.serve(app, loaded)
+    app.registry["cubicweb.repository"].shutdown.assert_called_once()
 
 
 def test_help_lists_the_commands(capsys):

@@ -6,14 +6,16 @@ import contextlib
 import html
 import http.client
 import json
+import logging
 import os
 import signal
 import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 
-from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings
+from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings, wsgi
 from {{ cookiecutter.package_name }}.config import load_config
 
 STARTUP_TIMEOUT = 120
@@ -128,3 +130,9 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
         cursor = connection.cursor()
         cursor.execute(f"SELECT cw_cwuri FROM cw_State WHERE cw_eid={state}")
         assert cursor.fetchone()[0] == f"{created.base_url}{state}"  # migration/0.1.0_Any.py
+
+    # CubicWeb's debug mode (development) logs nothing below the configured level.
+    caplog.clear()
+    app = wsgi.create_app(replace(created, environment="development", log_level="INFO"))
+    app.registry["cubicweb.repository"].shutdown()
+    assert not [record for record in caplog.records if record.levelno < logging.INFO]

@@ -8,6 +8,7 @@ import http.client
 import json
 import logging
 import os
+import shutil
 import signal
 import threading
 import time
@@ -130,6 +131,11 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
         cursor = connection.cursor()
         cursor.execute(f"SELECT cw_cwuri FROM cw_State WHERE cw_eid={state}")
         assert cursor.fetchone()[0] == f"{created.base_url}{state}"  # migration/0.1.0_Any.py
+
+    # An instance made before the cube shipped catalogs gets them from `migrate`.
+    shutil.rmtree(instance.apphome(created) / "i18n")
+    assert instance.migrate(created) == "translations compiled"
+    assert instance.catalogs_compiled(created)
 
     # CubicWeb's debug mode (development) logs nothing below the configured level.
     caplog.clear()

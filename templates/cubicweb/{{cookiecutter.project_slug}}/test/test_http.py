@@ -88,6 +88,20 @@ class AppTC(PyramidWebCWTC):
         for cookie in cookies:
             self.assertIn("samesite=lax", cookie.lower())
 
+    def test_the_index_is_accessible_and_described(self):
+        # What Lighthouse found missing on cubicweb-web's pages (accessibility 70, SEO 90).
+        page = self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
+        logo = page.html.find("a", id="logo")
+        self.assertTrue(logo.get("aria-label"))
+        self.assertTrue(page.html.find("input", class_="rqlsubmit").get("aria-label"))
+        self.assertTrue(page.html.find("meta", attrs={"name": "description"}).get("content"))
+        self.assertTrue(page.html.find("meta", attrs={"name": "viewport"}))
+        stylesheets = [link["href"] for link in page.html.find_all("link", rel="stylesheet")]
+        cube_css = next(href for href in stylesheets if href.endswith("/{{ cookiecutter.package_name }}.css"))
+        self.webapp.get(cube_css.replace(self.config["base-url"], "/"), status=200)
+        css = self.webapp.get(stylesheets[0].replace(self.config["base-url"], "/")).text
+        self.assertIn("#9c4a00", css)  # links readable on white and grey (uiprops.py)
+
     def test_unknown_path_is_404_without_traceback(self):
         response = self.webapp.get("/no/such/page", status=404)
         self.assertNotIn("Traceback", response.text)

@@ -5,8 +5,14 @@ from typing import Any
 
 from cubicweb import _
 from cubicweb.predicates import objectify_predicate
+from cubicweb_web.views.basecomponents import ApplLogo
+from cubicweb_web.views.basetemplates import HTMLHeader
+from cubicweb_web.views.boxes import SearchBox
 from cubicweb_web.views.schema import SchemaGraphView
 from cubicweb_web.views.urlpublishing import RestPathEvaluator
+from logilab.mtconverter import xml_escape
+
+from .__pkginfo__ import description
 
 
 class ListingPathEvaluator(RestPathEvaluator):
@@ -46,6 +52,36 @@ class SchemaGraphWithoutGraphviz(SchemaGraphView):
         self.w('<p class="alert alert-info">%s</p>', self._cw._(message))
 
 
+class NamedLogo(ApplLogo):
+    """The header's logo link, with a name for screen readers (it has no text, only a CSS
+    background image)."""
+
+    def render(self, w: Any) -> None:
+        label = xml_escape(self._cw._("home"))
+        w(f'<a id="logo" href="{xml_escape(self._cw.base_url())}" aria-label="{label}"></a>')
+
+
+class NamedSearchBox(SearchBox):
+    """The search box, its submit button named (an image button with an empty value)."""
+
+    formdef = SearchBox.formdef.replace(
+        '<input type="submit" class="rqlsubmit" value="" />',
+        '<input type="submit" class="rqlsubmit" value="" aria-label="search" title="search" />',
+    )
+
+
+class DescribedHTMLHeader(HTMLHeader):
+    """Page headers plus what search engines and mobile browsers read first."""
+
+    def call(self, **kwargs: Any) -> None:
+        self.whead('<meta name="viewport" content="width=device-width, initial-scale=1"/>\n')
+        self.whead(f'<meta name="description" content="{xml_escape(description)}"/>\n')
+        super().call(**kwargs)
+
+
 def registration_callback(vreg: Any) -> None:
     vreg.register_and_replace(ListingPathEvaluator, RestPathEvaluator)
     vreg.register(SchemaGraphWithoutGraphviz)
+    vreg.register_and_replace(NamedLogo, ApplLogo)
+    vreg.register_and_replace(NamedSearchBox, SearchBox)
+    vreg.register_and_replace(DescribedHTMLHeader, HTMLHeader)

@@ -96,6 +96,7 @@ class AppTC(PyramidWebCWTC):
         self.assertTrue(page.html.find("input", class_="rqlsubmit").get("aria-label"))
         self.assertTrue(page.html.find("meta", attrs={"name": "description"}).get("content"))
         self.assertTrue(page.html.find("meta", attrs={"name": "viewport"}))
+        self.assertNotIn("xmlns:cubicweb", page.text)  # not allowed in HTML (Nu HTML checker)
         stylesheets = [link["href"] for link in page.html.find_all("link", rel="stylesheet")]
         cube_css = next(href for href in stylesheets if href.endswith("/{{ cookiecutter.package_name }}.css"))
         self.webapp.get(cube_css.replace(self.config["base-url"], "/"), status=200)

@@ -1,4 +1,4 @@
-"""Adjustments to cubicweb-web's UI: thread-safe page loads, flags on its tab cookie.
+"""Adjustments to cubicweb-web's UI: thread-safe page loads, valid HTML, flags on its tab cookie.
 
 cubicweb-web 1.6 (``bwcompat.py``) builds a log line on every page request with
 ``inspect.getsourcelines(controller class)``, whether or not it is logged. For a class, ``inspect``
@@ -16,6 +16,8 @@ import threading
 import types
 
 from cubicweb_web import bwcompat
+from cubicweb_web import view as cubicweb_web_view
+from cubicweb_web.utils import HTMLStream
 from pyramid.config import Configurator
 from pyramid.events import NewResponse
 from pyramid.settings import asbool
@@ -44,6 +46,16 @@ def source_lines(cls: type) -> tuple[list[str], int]:
         return _source_lines(cls)
 
 
+class HTML5Stream(HTMLStream):
+    """Pages without the XHTML-era ``xmlns:cubicweb`` on ``<html>``, which HTML forbids (the
+    Nu HTML checker's one error on the index). Its ``cubicweb:*`` attributes need no
+    declaration in HTML: the JavaScript reads them by name."""
+
+    @property
+    def htmltag(self) -> str:
+        return super().htmltag.replace(' xmlns:cubicweb="http://www.cubicweb.org"', "", 1)
+
+
 def tab_cookie_flags(event: NewResponse) -> None:
     """SameSite (and Secure when cookies are) on the tab cookie, which cubicweb-web sets bare."""
     headers = event.response.headers
@@ -63,4 +75,6 @@ def includeme(config: Configurator) -> None:
     bwcompat.inspect = types.SimpleNamespace(
         getsourcefile=inspect.getsourcefile, getsourcelines=source_lines
     )
+    # The stream cubicweb-web's views write pages into (the name its module looks up).
+    cubicweb_web_view.HTMLStream = HTML5Stream
     config.add_subscriber(tab_cookie_flags, NewResponse)

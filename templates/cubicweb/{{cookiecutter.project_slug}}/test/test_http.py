@@ -11,7 +11,6 @@ from unittest import mock
 
 from cubicweb_web.devtools.testlib import PyramidWebCWTC
 
-from cubicweb_{{ cookiecutter.package_name }} import views
 from {{ cookiecutter.package_name }} import PROJECT_NAME, api
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.wsgi import pyramid_settings
@@ -75,7 +74,7 @@ class AppTC(PyramidWebCWTC):
         self.webapp.get("/article/999999", headers={"Accept": "text/html"}, status=404)
 
     def test_the_schema_diagram_without_graphviz_says_so(self):
-        with mock.patch.object(views.shutil, "which", return_value=None):
+        with mock.patch("shutil.which", return_value=None):
             for path in ("/view?vid=schemagraph", "/view?vid=schema-diagram"):
                 with self.subTest(path=path):
                     page = self.webapp.get(path, headers={"Accept": "text/html"}, status=200)

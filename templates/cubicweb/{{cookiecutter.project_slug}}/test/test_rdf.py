@@ -6,10 +6,9 @@ import owlrl
 import rdflib
 from cubicweb.rdf import NAMESPACES
 from cubicweb_web.devtools.testlib import PyramidWebCWTC
-from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from cubicweb_{{ cookiecutter.package_name }}.vocabulary import cube_namespace
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.wsgi import pyramid_settings
 
@@ -43,7 +42,8 @@ class RdfTC(PyramidWebCWTC):
     def setUp(self):
         super().setUp()
         self.base_url = self.config["base-url"]
-        self.cube = cube_namespace(self.base_url)
+        # The cube's terms are described by the site's /ontology document.
+        self.cube = Namespace(f"{self.base_url}ontology#")
         self.article = URIRef(f"{self.base_url}article/{self.article_eid}")
         self.author = URIRef(f"{self.base_url}author/{self.author_eid}")
 

@@ -97,7 +97,8 @@ class AppTC(PyramidWebCWTC):
         self.assertTrue(page.html.find("meta", attrs={"name": "viewport"}))
         self.assertNotIn("xmlns:cubicweb", page.text)  # not allowed in HTML (Nu HTML checker)
         stylesheets = [link["href"] for link in page.html.find_all("link", rel="stylesheet")]
-        cube_css = next(href for href in stylesheets if href.endswith("/{{ cookiecutter.package_name }}.css"))
+        css_name = "/{{ cookiecutter.package_name }}.css"
+        cube_css = next(href for href in stylesheets if href.endswith(css_name))
         self.webapp.get(cube_css.replace(self.config["base-url"], "/"), status=200)
         css = self.webapp.get(stylesheets[0].replace(self.config["base-url"], "/")).text
         self.assertIn("#9c4a00", css)  # links readable on white and grey (uiprops.py)

@@ -1,6 +1,8 @@
 """Configuration layering and the console script's refusals (no CubicWeb instance needed)."""
 
+import socket
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -8,6 +10,8 @@ from {{ cookiecutter.package_name }} import __main__, config, settings
 from {{ cookiecutter.package_name }}.settings import ConfigError
 
 PREFIX = settings.PREFIX
+# Long enough for every production rule on secrets.
+SECRET = "a-production-secret-of-some-length"
 
 
 def env(**values: str) -> dict[str, str]:
@@ -73,11 +77,26 @@ def test_production_requires_the_secret_first():
 
 def test_production_requires_an_explicit_admin_password():
     with pytest.raises(ConfigError, match=f"{PREFIX}ADMIN_PASSWORD"):
-        config.load_config(env(ENV="production", SECRET_KEY="s3cret"))
-    loaded = config.load_config(env(ENV="production", SECRET_KEY="s3cret", ADMIN_PASSWORD="pw"))
-    assert loaded.admin_password == "pw"
+        config.load_config(env(ENV="production", SECRET_KEY=SECRET))
+    loaded = config.load_config(
+        env(ENV="production", SECRET_KEY=SECRET, ADMIN_PASSWORD="correct horse battery")
+    )
+    assert loaded.admin_password == "correct horse battery"
     assert loaded.app_settings["cubicweb.debug"] == "false"
     assert loaded.secure_cookies
+
+
+@pytest.mark.parametrize("password", ["admin", "ADMIN", "abc", "elevenchars"])
+def test_production_refuses_a_guessable_admin_password(password):
+    with pytest.raises(ConfigError) as raised:
+        config.load_config(env(ENV="production", SECRET_KEY=SECRET, ADMIN_PASSWORD=password))
+    message = str(raised.value)
+    assert message.startswith(f"{PREFIX}ADMIN_PASSWORD must have at least 12 characters")
+    assert "\n" not in message and message.endswith("in production")
+
+
+def test_development_keeps_its_convenient_admin_password():
+    assert config.load_config(env(ENV="development")).admin_password == "admin"
 
 
 @pytest.mark.parametrize(
@@ -115,18 +134,55 @@ def test_console_script_reports_one_line_and_exits_2(monkeypatch, capsys):
     assert len(lines) == 1 and f"{PREFIX}SECRET_KEY" in lines[0]
 
 
-def test_development_migrates_then_runs_under_the_reloader(monkeypatch):
+def test_development_migrates_then_runs_under_the_reloader(monkeypatch, free_port):
     import hupper
 
     from {{ cookiecutter.package_name }} import instance
 
     calls = []
     monkeypatch.setenv(PREFIX + "ENV", "development")
+    monkeypatch.setenv(PREFIX + "PORT", str(free_port))
     monkeypatch.setattr(hupper, "is_active", lambda: False)
     monkeypatch.setattr(hupper, "start_reloader", lambda path, **kw: calls.append(path))
     monkeypatch.setattr(instance, "migrate", lambda config: calls.append("migrate"))
     __main__.main(["serve"])
     assert calls == ["migrate", "{{ cookiecutter.package_name }}.__main__.reloaded"]
+
+
+@pytest.fixture
+def busy_port():
+    """A port on 127.0.0.1 that another server listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_a_port_in_use_is_one_line_before_the_reloader_starts(monkeypatch, capsys, busy_port):
+    import hupper
+
+    monkeypatch.setenv(PREFIX + "ENV", "development")
+    monkeypatch.setenv(PREFIX + "PORT", str(busy_port))
+    monkeypatch.setattr(hupper, "is_active", lambda: False)
+    monkeypatch.setattr(hupper, "start_reloader", mock.Mock())
+    with pytest.raises(SystemExit) as raised:
+        __main__.main(["serve"])
+    assert raised.value.code == 2
+    assert capsys.readouterr().err == (
+        f"error: {PREFIX}PORT: 127.0.0.1:{busy_port} is already in use"
+        " (another server is running there)\n"
+    )
+    hupper.start_reloader.assert_not_called()
+
+
+def test_a_port_in_use_is_a_config_error_for_the_server_too(busy_port):
+    from {{ cookiecutter.package_name }} import server
+
+    loaded = config.load_config(env(ENV="testing", PORT=str(busy_port)))
+    app = mock.MagicMock()
+    with pytest.raises(ConfigError, match=f"{PREFIX}PORT: .* already in use"):
+        server.serve(app, loaded)
+    app.registry["cubicweb.repository"].shutdown.assert_called_once()
 
 
 def test_help_lists_the_commands(capsys):

@@ -6,14 +6,17 @@ import contextlib
 import html
 import http.client
 import json
+import logging
 import os
+import shutil
 import signal
 import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 
-from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings
+from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings, wsgi
 from {{ cookiecutter.package_name }}.config import load_config
 
 STARTUP_TIMEOUT = 120
@@ -40,7 +43,9 @@ def raw(port: int, method: str, path: str, body: bytes = b"", **headers: str):
         connection.close()
 
 
-def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tmp_path, free_port):
+def test_first_run_creates_the_instance_and_serves_until_sigterm(
+    monkeypatch, tmp_path, free_port, caplog
+):
     port = free_port
     for name, value in {
         "ENV": "testing",
@@ -84,6 +89,10 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
     status, content_type, body = responses["index"]
     assert status == 200 and content_type.startswith("text/html")
     assert html.escape(PROJECT_NAME, quote=False) in body
+    # The cube's catalogs make the instance compile translations: no message ids on the page.
+    for msgid in ("view_index", "Article_plural", "i18n_login_popup", "button_ok"):
+        assert msgid not in body, msgid
+    assert "localisation support error" not in caplog.text
     status, _, body = responses["missing"]
     assert status == 404 and "Traceback" not in body
 
@@ -103,3 +112,33 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, tm
     sources = (instance.apphome(created) / "sources").read_text(encoding="utf-8")
     assert "password=first-run-password" in sources
     assert "db-driver=sqlite" in sources
+
+    # An older database: `migrate` runs the cube's versioned scripts (cubicweb-ctl upgrade).
+    with instance.database_connection(created) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT cw_eid FROM cw_State")
+        state = cursor.fetchone()[0]
+        cursor.execute(f"UPDATE cw_State SET cw_cwuri='None{state}' WHERE cw_eid={state}")
+        cursor.execute(
+            "UPDATE cw_CWProperty SET cw_value='0.0.1' WHERE cw_pkey=%(key)s",
+            {"key": instance.VERSION_KEY + "{{ cookiecutter.package_name }}"},
+        )
+        connection.commit()
+    assert instance.pending_migrations(created) == 1
+    __main__.main(["migrate"])
+    assert instance.pending_migrations(created) == 0
+    with instance.database_connection(created) as connection:
+        cursor = connection.cursor()
+        cursor.execute(f"SELECT cw_cwuri FROM cw_State WHERE cw_eid={state}")
+        assert cursor.fetchone()[0] == f"{created.base_url}{state}"  # migration/0.1.0_Any.py
+
+    # An instance made before the cube shipped catalogs gets them from `migrate`.
+    shutil.rmtree(instance.apphome(created) / "i18n")
+    assert instance.migrate(created) == "translations compiled"
+    assert instance.catalogs_compiled(created)
+
+    # CubicWeb's debug mode (development) logs nothing below the configured level.
+    caplog.clear()
+    app = wsgi.create_app(replace(created, environment="development", log_level="INFO"))
+    app.registry["cubicweb.repository"].shutdown()
+    assert not [record for record in caplog.records if record.levelno < logging.INFO]

@@ -1,22 +1,25 @@
 """Packaging information that CubicWeb reads from every cube (mandatory, even with pyproject.toml).
 
-The distribution's own metadata lives in pyproject.toml; this module tells CubicWeb the cube's
-version and which cubes it depends on.
+The version lives in one place, ``pyproject.toml``: CubicWeb compares this cube's ``numversion``
+with the one stored in the database to pick the ``migration/<version>_Any.py`` scripts that
+``{{ cookiecutter.project_slug }} migrate`` applies. After changing it, reinstall (``pip install -e .``) so that the
+installed metadata follows.
 """
 
 import re
-
-from {{ cookiecutter.package_name }} import DESCRIPTION, __version__
+from importlib.metadata import metadata
 
 modname = "cubicweb_{{ cookiecutter.package_name }}"
 distname = "{{ cookiecutter.project_slug }}"
 
+_metadata = metadata(distname)
 # CubicWeb compares cube versions as three integers: "1.2rc1" -> (1, 2, 0).
-_release = [int(part) for part in re.match(r"\d+(?:\.\d+)*", __version__).group().split(".")]
-numversion = tuple((_release + [0, 0])[:3])
+_match = re.match(r"\d+(?:\.\d+)*", _metadata["Version"])
+_release = [int(part) for part in _match.group().split(".")] if _match else []
+numversion = tuple((_release + [0, 0, 0])[:3])
 version = ".".join(str(number) for number in numversion)
 
-description = DESCRIPTION
+description = _metadata["Summary"] or ""
 author = {{ cookiecutter.author_name | py_str }}
 author_email = {{ cookiecutter.author_email | py_str }}
 

@@ -30,7 +30,9 @@ class Author(EntityType):
         "update": OWNER_OR_MANAGER,
         "delete": OWNER_OR_MANAGER,
     }
-    name = String(required=True, unique=True, maxsize=128)
+    # yams declares Definition.name (the type's own name) as a str: an attribute called "name"
+    # is still how a yams schema spells it.
+    name = String(required=True, unique=True, maxsize=128)  # type: ignore[assignment]
     homepage = String(maxsize=512, description=_("a URL about the author"))
 
 
@@ -63,7 +65,8 @@ class Article(WorkflowableEntityType):
 class written_by(RelationDefinition):
     """The author of an article; only the article's owner or a manager may set it."""
 
-    __permissions__ = {
+    # yams types the class default (a sentinel), not the dict every schema gives.
+    __permissions__ = {  # type: ignore[assignment]
         "read": ("managers", "users", "guests"),
         "add": ("managers", RRQLExpression("S owned_by U")),
         "delete": ("managers", RRQLExpression("S owned_by U")),

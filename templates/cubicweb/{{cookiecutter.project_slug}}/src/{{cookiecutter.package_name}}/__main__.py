@@ -62,12 +62,13 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def serve(config: AppConfig) -> None:
-    from . import instance, sessions
+    from . import instance, server, sessions
 
     if config.debug:
         import hupper
 
         if not hupper.is_active():
+            server.check_port_free(config)
             instance.migrate(config)
             # The parent watches files and restarts the server in a child process.
             hupper.start_reloader(f"{__name__}.reloaded", shutdown_interval=3)

@@ -26,6 +26,7 @@ APP_SECTION = "{{ cookiecutter.package_name }}"
 DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 # Development has a convenient default; production must be told (see load_config).
 ADMIN_LOGIN = "admin"
+MIN_ADMIN_PASSWORD_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,27 @@ def check_base_url(value: str, host: str, port: int) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def check_admin_password(environment: str, value: str | None, default: str | None) -> str:
+    """The password of the admin account: production wants its own, and a guessable one is
+    refused there (the account can do anything, and ``upgrade`` logs in with it)."""
+    name = settings.env_var("ADMIN_PASSWORD")
+    if environment != "production":
+        if not (value or default):
+            raise ConfigError(f"{name} must not be empty")
+        return value or default or ""
+    if not value:
+        raise ConfigError(
+            f"{name} must be set in production: it becomes the password of the "
+            f"{ADMIN_LOGIN!r} account when the instance is created"
+        )
+    if len(value) < MIN_ADMIN_PASSWORD_LENGTH or value.casefold() == ADMIN_LOGIN:
+        raise ConfigError(
+            f"{name} must have at least {MIN_ADMIN_PASSWORD_LENGTH} characters and differ "
+            f"from the login {ADMIN_LOGIN!r} in production"
+        )
+    return value
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
     """The configuration for ``{{ cookiecutter.__env_prefix }}ENV``; raise ConfigError on any bad value.
 
@@ -148,14 +170,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
     server = {**settings.DEFAULTS, **parser["server:main"]}
     own = dict(parser[APP_SECTION])
 
-    admin_password = from_env("ADMIN_PASSWORD") or own.get("admin_password")
-    if environment == "production" and not from_env("ADMIN_PASSWORD"):
-        raise ConfigError(
-            f"{settings.env_var('ADMIN_PASSWORD')} must be set in production: it becomes the "
-            f"password of the {ADMIN_LOGIN!r} account when the instance is created"
-        )
-    if not admin_password:
-        raise ConfigError(f"{settings.env_var('ADMIN_PASSWORD')} must not be empty")
+    admin_password = check_admin_password(
+        environment, from_env("ADMIN_PASSWORD"), own.get("admin_password")
+    )
 
     instance_dir = from_env("INSTANCE_DIR")
     host = settings.check_host(from_env("HOST") or server["host"])

@@ -11,10 +11,10 @@ next request checks again and the status turns back to "ok" as soon as the repos
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from pyramid.config import Configurator
 from pyramid.registry import Registry
@@ -37,8 +37,8 @@ UNAVAILABLE = {"status": "error", "detail": "repository unavailable"}
 class RepositoryCheck:
     """Whether the repository answers a query, a success being remembered for ``interval`` s.
 
-    Thread-safe: when the remembered success has expired, one thread queries while the others
-    wait for its answer instead of querying too.
+    No lock: when a remembered success expires, threads arriving together may each run the
+    (cheap) query once; assigning a float is atomic, so they never see a torn state.
     """
 
     def __init__(
@@ -47,19 +47,15 @@ class RepositoryCheck:
         self._repo = repo
         self._interval = interval
         self._clock = clock
-        self._lock = threading.Lock()
         self._ok_until = float("-inf")
 
     def healthy(self) -> bool:
-        if self._clock() < self._ok_until:  # lock-free fast path: one float read
+        if self._clock() < self._ok_until:
             return True
-        with self._lock:
-            if self._clock() < self._ok_until:  # another thread checked meanwhile
-                return True
-            ok = self._query()
-            # A failure is not remembered: the next request checks again.
-            self._ok_until = self._clock() + self._interval if ok else float("-inf")
-            return ok
+        ok = self._query()
+        # A failure is not remembered: the next request checks again.
+        self._ok_until = self._clock() + self._interval if ok else float("-inf")
+        return ok
 
     def _query(self) -> bool:
         try:
@@ -75,12 +71,20 @@ def interval(registry: Registry) -> float:
     return float(registry.settings.get(INTERVAL_SETTING, DEFAULT_INTERVAL))
 
 
+def health_paths(base_url: str) -> frozenset[str]:
+    """``/health``, and under the base URL's path: a proxy publishing the site at ``/app/``
+    forwards ``/app/...`` unchanged (cubicweb-web strips the prefix itself)."""
+    return frozenset({HEALTH_PATH, urlsplit(base_url).path.rstrip("/") + HEALTH_PATH})
+
+
 def health_tween_factory(handler: Handler, registry: Registry) -> Handler:
-    check = RepositoryCheck(registry["cubicweb.repository"], interval(registry))
+    repo = registry["cubicweb.repository"]
+    check = RepositoryCheck(repo, interval(registry))
+    paths = health_paths(repo.config["base-url"] or "/")
 
     def health_tween(request: Request) -> Response:
         # Other methods go on to Pyramid, which answers them as for any unknown route.
-        if request.path_info != HEALTH_PATH or request.method not in ("GET", "HEAD"):
+        if request.path_info not in paths or request.method not in ("GET", "HEAD"):
             return handler(request)
         if check.healthy():
             return Response(json_body=OK, charset="utf-8")

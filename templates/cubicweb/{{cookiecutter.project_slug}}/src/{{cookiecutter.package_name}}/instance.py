@@ -279,6 +279,11 @@ def create_database(config: AppConfig) -> None:
         write_sources(config)
 
 
+def catalogs_compiled(config: AppConfig) -> bool:
+    """Whether the instance has compiled translations (``create`` and ``upgrade`` compile them)."""
+    return any((apphome(config) / "i18n").glob("*/LC_MESSAGES/cubicweb.mo"))
+
+
 def migrate(config: AppConfig) -> str:
     """Create the instance, or apply its pending migrations; say which."""
     config.instance_dir.mkdir(parents=True, exist_ok=True)
@@ -291,6 +296,10 @@ def migrate(config: AppConfig) -> str:
         create_database(config)
         return "created"
     if not pending_migrations(config):
+        if not catalogs_compiled(config):
+            # An instance created before the cube shipped catalogs shows message ids.
+            cubicweb_ctl(config, "i18ninstance", config.instance_name)
+            return "translations compiled"
         return "up to date"
     cubicweb_ctl(
         config, "upgrade", "--force", "--verbosity=0", "--backup-db=n", config.instance_name

@@ -1,19 +1,19 @@
-"""The cube's data model as an OWL ontology, built from the running yams schema with rdflib.
+"""The cube's data model as an OWL 2 ontology, built from the running yams schema with rdflib.
 
-Classes and properties use the IRIs that CubicWeb's RDF export gives to data
-(``cubicweb:Article``, ``cubicweb:title``...), so the ontology describes the triples that
-``/<etype>/<eid>`` serves; schema.org equivalents come from the cube's vocabulary.
+Classes and properties are the cube's own terms (``<base-url>ontology#Article``...), the ones
+the RDF export of ``/<etype>/<eid>`` uses; their domains, ranges, cardinalities and keys come
+from the schema, their schema.org equivalents from the cube's vocabulary. Nothing is said about
+CubicWeb's shared ``cubicweb:`` terms, which other entity types use too.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Node, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import Namespace
+from yams.schema import EntitySchema, RelationSchema, Schema
+from yams.types import DefinitionName
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
-from yams.buildobjs import EntityType, RelationDefinition
-from yams.schema import Schema
-
-from cubicweb_{{ cookiecutter.package_name }} import schema as cube_schema
 from cubicweb_{{ cookiecutter.package_name }} import vocabulary
 
 # yams final types -> XML Schema datatypes.
@@ -30,70 +30,82 @@ DATATYPES = {
     "Time": XSD.time,
     "Bytes": XSD.base64Binary,
 }
+# yams cardinality of the subject side -> OWL restriction (``*``: no restriction).
+CARDINALITIES = {
+    "1": (OWL.cardinality, 1),
+    "?": (OWL.maxCardinality, 1),
+    "+": (OWL.minCardinality, 1),
+}
 
 
-def cube_definitions(module: ModuleType = cube_schema) -> tuple[list[str], set[str]]:
-    """Entity and relation types that the cube's schema module defines itself.
-
-    The running schema is read back from the database and no longer knows which cube defined
-    what, so the cube's schema module is the reference.
-    """
-    classes = [
-        obj
-        for obj in vars(module).values()
-        if isinstance(obj, type) and obj.__module__ == module.__name__
-    ]
-    entity_types = sorted(cls.__name__ for cls in classes if issubclass(cls, EntityType))
-    relation_types = {cls.__name__ for cls in classes if issubclass(cls, RelationDefinition)}
-    for cls in classes:
-        if issubclass(cls, EntityType):
-            # Attributes and SubjectRelation()s written in the class body; the workflow's
-            # relations arrive as RelationDefinition instances from WorkflowableEntityType.
-            relation_types |= {
-                rdef.name for rdef in cls.__relations__ if not isinstance(rdef, RelationDefinition)
-            }
-    return entity_types, relation_types
-
-
-def build_ontology(schema: Schema, ontology_iri: str) -> Graph:
+def build_ontology(schema: Schema, base_url: str) -> Graph:
     """One owl:Class per entity type of the cube, one property per attribute or relation."""
-    cw = vocabulary.CW
+    cube = vocabulary.cube_namespace(base_url)
     graph = Graph()
     graph.bind("owl", OWL)
-    graph.bind("cubicweb", cw)
+    graph.bind("cube", cube)
     graph.bind("schema", vocabulary.SCHEMA)
-    ontology = URIRef(ontology_iri)
+    ontology = URIRef(f"{base_url}{vocabulary.ONTOLOGY_PATH}")
     graph.add((ontology, RDF.type, OWL.Ontology))
-    graph.add((ontology, RDFS.label, Literal(cube_schema.__name__.split(".")[0])))
+    graph.add((ontology, RDFS.label, Literal(vocabulary.__name__.split(".")[0])))
 
-    entity_types, relation_types = cube_definitions()
-    for etype in entity_types:
-        eschema = schema[etype]
-        cls = cw[etype]
+    for etype in vocabulary.CUBE_ENTITY_TYPES:
+        eschema = schema.entity_schema_for(DefinitionName(etype))
+        cls = cube[etype]
         graph.add((cls, RDF.type, OWL.Class))
+        graph.add((cls, RDFS.isDefinedBy, ontology))
         graph.add((cls, RDFS.label, Literal(etype)))
         if eschema.description:
             graph.add((cls, RDFS.comment, Literal(eschema.description)))
-        if etype in vocabulary.CLASSES:
-            graph.add((cls, OWL.equivalentClass, vocabulary.CLASSES[etype]))
+        if etype in vocabulary.EQUIVALENT_CLASSES:
+            graph.add((cls, OWL.equivalentClass, vocabulary.EQUIVALENT_CLASSES[etype]))
+        keys: list[Node] = []
         for rschema in eschema.subject_relations.values():
-            if rschema.type in relation_types:
-                _add_property(graph, etype, rschema)
+            if not vocabulary.is_cube_term(etype, rschema.type):
+                continue
+            _add_property(graph, cube, eschema, rschema)
+            _add_cardinality(graph, cube, eschema, rschema)
+            if rschema.final and eschema.has_unique_values(rschema.type):
+                keys.append(cube[rschema.type])
+        if keys:
+            # A unique attribute identifies its entity: two with the same name are the same.
+            graph.add((cls, OWL.hasKey, Collection(graph, BNode(), keys).uri))
     return graph
 
 
-def _add_property(graph: Graph, etype: str, rschema) -> None:
-    cw = vocabulary.CW
-    prop = cw[rschema.type]
-    if rschema.final:
+def _add_property(
+    graph: Graph, cube: Namespace, eschema: EntitySchema, rschema: RelationSchema
+) -> None:
+    prop = cube[rschema.type]
+    if rschema.final and rschema.type not in vocabulary.IRI_ATTRIBUTES:
         graph.add((prop, RDF.type, OWL.DatatypeProperty))
-        ranges = [DATATYPES.get(target.type, RDFS.Literal) for target in rschema.objects(etype)]
+        ranges = [DATATYPES.get(target.type, RDFS.Literal) for target in rschema.objects(eschema)]
+    elif rschema.final:  # a web address: any IRI, of no class the cube defines
+        graph.add((prop, RDF.type, OWL.ObjectProperty))
+        ranges = []
     else:
         graph.add((prop, RDF.type, OWL.ObjectProperty))
-        ranges = [cw[target.type] for target in rschema.objects(etype)]
+        ranges = [cube[target.type] for target in rschema.objects(eschema)]
+    graph.add((prop, RDFS.isDefinedBy, URIRef(str(cube).rstrip("#"))))
     graph.add((prop, RDFS.label, Literal(rschema.type)))
-    graph.add((prop, RDFS.domain, cw[etype]))
+    graph.add((prop, RDFS.domain, cube[eschema.type]))
     for target in ranges:
         graph.add((prop, RDFS.range, target))
-    if rschema.type in vocabulary.PROPERTIES:
-        graph.add((prop, OWL.equivalentProperty, vocabulary.PROPERTIES[rschema.type]))
+    if rschema.type in vocabulary.EQUIVALENT_PROPERTIES:
+        graph.add((prop, OWL.equivalentProperty, vocabulary.EQUIVALENT_PROPERTIES[rschema.type]))
+
+
+def _add_cardinality(
+    graph: Graph, cube: Namespace, eschema: EntitySchema, rschema: RelationSchema
+) -> None:
+    """The subject side of the yams cardinality as a restriction on the class."""
+    target = rschema.objects(eschema)[0]
+    cardinality = rschema.relation_definition(eschema.type, target.type).role_cardinality("subject")
+    if cardinality not in CARDINALITIES:
+        return
+    predicate, count = CARDINALITIES[cardinality]
+    restriction = BNode()
+    graph.add((restriction, RDF.type, OWL.Restriction))
+    graph.add((restriction, OWL.onProperty, cube[rschema.type]))
+    graph.add((restriction, predicate, Literal(count, datatype=XSD.nonNegativeInteger)))
+    graph.add((cube[eschema.type], RDFS.subClassOf, restriction))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 from urllib.parse import urlparse
 
@@ -68,6 +67,9 @@ def create_app(config: AppConfig) -> Router:
     """
     os.environ.update(cubicweb_environ(config))
     cwconfig = CubicWebConfiguration.config_for(config.instance_name, debugmode=config.debug)
+    # CubicWeb's debug mode sets every logger to DEBUG when the repository starts (hundreds of
+    # lines per start): logging set up now, at the configured level, is not redone.
+    cwconfig.init_log(logthreshold=config.log_level)
     # CubicWeb builds every absolute URL (links, RDF subjects) from base-url.
     cwconfig.global_set_option("base-url", config.base_url)
     pyramid_config = Configurator(settings=pyramid_settings(config))
@@ -75,6 +77,4 @@ def create_app(config: AppConfig) -> Router:
     pyramid_config.include("cubicweb.pyramid")
     secure_cookie_policies(pyramid_config, config)
     app = pyramid_config.make_wsgi_app()
-    # CubicWeb sets up logging when the repository starts (DEBUG in debug mode): apply ours.
-    logging.getLogger().setLevel(config.log_level)
     return app

@@ -210,10 +210,11 @@ class TestProductionPages(SiteCase):
 
 
 class TestBehindProxy(SiteCase):
-    """tools.proxy: the public scheme and host from the proxy's headers, and HSTS for HTTPS."""
+    """tools.proxy: the public scheme and host from the proxy's headers, and HSTS for HTTPS from
+    a trusted proxy."""
 
     environment = "production"
-    settings: ClassVar[dict[str, str]] = {"BEHIND_PROXY": "true"}
+    settings: ClassVar[dict[str, str]] = {"BEHIND_PROXY": "true", "TRUSTED_PROXIES": "127.0.0.1"}
 
     def test_location_and_hsts_follow_the_forwarded_scheme(self) -> None:
         body = b'{"title": "x"}'

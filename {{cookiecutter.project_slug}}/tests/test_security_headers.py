@@ -24,7 +24,8 @@ def test_the_default_policy() -> None:
 
 def test_the_policy_is_configurable() -> None:
     policy = load_policy({CSP: " default-src 'none' ;  img-src 'self' data: ; "})
-    assert dict(policy.plain)["Content-Security-Policy"] == "default-src 'none'; img-src 'self' data:"
+    expected = "default-src 'none'; img-src 'self' data:"
+    assert dict(policy.plain)["Content-Security-Policy"] == expected
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+
 import cherrypy
 from cherrypy.lib import httputil
 

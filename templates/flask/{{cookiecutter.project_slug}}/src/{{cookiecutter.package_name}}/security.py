@@ -29,7 +29,6 @@ from .security_headers import SecurityPolicy, load_policy
 csrf = CSRFProtect()
 
 
-
 def url_parts() -> list[tuple[str, bytes]]:
     """The path and query as bytes, both as the server decoded them and as the client sent them.
 

@@ -65,3 +65,13 @@ def test_headers_a_view_set_are_kept() -> None:
     assert "Content-Security-Policy" not in missing and "X-Frame-Options" not in missing
     assert missing[HSTS[0]] == HSTS[1]
     assert len(missing) == len(policy.secure) - 2
+
+
+def test_the_servers_trust_the_same_proxies() -> None:
+    assert load_policy({}).forwarded_allow_ips == ""
+    assert load_policy({}).waitress_options() == {}
+    one = load_policy({PROXIES: "10.0.0.2"})
+    assert one.forwarded_allow_ips == "10.0.0.2"
+    assert one.waitress_options()["trusted_proxy"] == "10.0.0.2"
+    with pytest.raises(settings.ConfigError, match=PROXIES):
+        load_policy({PROXIES: "10.0.0.2,10.0.0.3"}).waitress_options()

@@ -106,6 +106,19 @@ class SecurityPolicy:
         """The same trust for gunicorn, which otherwise believes 127.0.0.1 by default."""
         return ",".join(sorted(self.trusted_proxies))
 
+    def waitress_options(self) -> dict[str, Any]:
+        """The same trust for waitress, which drops every proxy header from untrusted peers
+        and sets the scheme from a trusted one's; it trusts one address (or ``*``) only."""
+        if not self.trusted_proxies:
+            return {}
+        if len(self.trusted_proxies) > 1:
+            raise settings.ConfigError(
+                f"{settings.env_var('TRUSTED_PROXIES')} must name one address (or *) with "
+                f"waitress, which trusts one proxy, not {self.forwarded_allow_ips!r}"
+            )
+        [proxy] = self.trusted_proxies
+        return {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-proto"}}
+
 
 def load_policy(environ: Mapping[str, str] | None = None) -> SecurityPolicy:
     """The policy from ``{{ cookiecutter.__env_prefix }}CONTENT_SECURITY_POLICY`` and ``{{ cookiecutter.__env_prefix }}TRUSTED_PROXIES``, checked.

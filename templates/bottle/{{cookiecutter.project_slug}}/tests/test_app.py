@@ -62,6 +62,9 @@ def test_unhandled_exception_is_a_500_without_details(app: bottle.Bottle) -> Non
     assert "Internal Server Error" in response.text
     assert "hunter2" not in response.text and "Traceback" not in response.text
     assert response.headers["Content-Security-Policy"] == DEFAULT_CONTENT_SECURITY_POLICY
+    # Bottle's own error page styles itself inline, which the CSP blocks: ours links the sheet.
+    assert 'rel="stylesheet" href="/static/style.css"' in response.text
+    assert "style=" not in response.text and "<style" not in response.text
 
 
 def test_development_shows_the_traceback_without_global_debug(make_app: MakeApp) -> None:

@@ -8,9 +8,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import escape
 from typing import ClassVar
+from unittest import mock
 from urllib.parse import urlencode
 
-from {{ cookiecutter.package_name }} import PROJECT_NAME
+import cherrypy
+
+from {{ cookiecutter.package_name }} import PROJECT_NAME, pages
+from {{ cookiecutter.package_name }}.security_headers import DEFAULT_CONTENT_SECURITY_POLICY
 
 from . import support
 from .support import SiteCase
@@ -207,6 +211,22 @@ class TestProductionPages(SiteCase):
     def test_hsts_only_over_https(self) -> None:
         self.getPage("/")
         self.assertNoHeader("Strict-Transport-Security")
+
+    def test_a_crash_is_a_styled_500_under_the_csp(self) -> None:
+        """CherryPy's own error page styles itself inline, which the CSP blocks: the site's
+        error_page.default renders its own template, with the site's stylesheet."""
+
+        @cherrypy.expose
+        def crash(_root: pages.Root, **_tracking: str) -> str:
+            raise RuntimeError("database password is hunter2")
+
+        with mock.patch.object(pages.Root, "index", crash):
+            self.getPage("/", headers=[("Accept", "text/html")])
+        self.assertStatus(500)
+        self.assertInBody('<link rel="stylesheet" href="/static/style.css">')
+        assert b"style=" not in self.body and b"<style" not in self.body
+        self.assertNotInBody("hunter2")
+        self.assertHeader("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY)
 
 
 class TestBehindProxy(SiteCase):

@@ -81,8 +81,8 @@ class SecurityPolicy:
             return False
         if "*" not in self.trusted_proxies and peer not in self.trusted_proxies:
             return False
-        # A chain of proxies lists the first hop (the client's) first.
-        return forwarded_proto.split(",", 1)[0].strip().lower() == "https"
+        # The last value is the trusted proxy's own; earlier ones may come from the client.
+        return forwarded_proto.rsplit(",", 1)[-1].strip().lower() == "https"
 
     def is_https_environ(self, environ: Mapping[str, Any]) -> bool:
         """``is_https`` for a WSGI request."""

@@ -212,6 +212,17 @@ class TestProductionPages(SiteCase):
         self.getPage("/")
         self.assertNoHeader("Strict-Transport-Security")
 
+    def test_a_handler_keeps_the_headers_it_sets(self) -> None:
+        @cherrypy.expose
+        def embeddable(_root: pages.Root, **_tracking: str) -> str:
+            cherrypy.response.headers["Content-Security-Policy"] = "frame-ancestors *"
+            return "ok"
+
+        with mock.patch.object(pages.Root, "index", embeddable):
+            self.getPage("/")
+        self.assertHeader("Content-Security-Policy", "frame-ancestors *")
+        self.assertHeader("X-Frame-Options", "DENY")
+
     def test_a_crash_is_a_styled_500_under_the_csp(self) -> None:
         """CherryPy's own error page styles itself inline, which the CSP blocks: the site's
         error_page.default renders its own template, with the site's stylesheet."""

@@ -11,11 +11,17 @@ from unittest import mock
 import rdflib
 from cubicweb.rdf import NAMESPACES
 from cubicweb_web.devtools.testlib import PyramidWebCWTC
+from pyramid.request import Request
+from pyramid.response import Response
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME, api
 from {{ cookiecutter.package_name }}.config import load_config
-from {{ cookiecutter.package_name }}.security import CUBICWEB_WEB_DIRECTIVES, with_directives
+from {{ cookiecutter.package_name }}.security import (
+    CUBICWEB_WEB_DIRECTIVES,
+    security_tween_factory,
+    with_directives,
+)
 from {{ cookiecutter.package_name }}.security_headers import (
     DEFAULT_CONTENT_SECURITY_POLICY,
     HSTS,
@@ -204,6 +210,15 @@ class SecurityHeadersTC(PyramidWebCWTC):
                 csp = response.headers["Content-Security-Policy"]
                 self.assertEqual(csp, DEFAULT_CONTENT_SECURITY_POLICY)
         self.assert_shared_headers(self.webapp.get("/no/such/page", status=404))
+
+    def test_a_view_keeps_the_headers_it_sets(self):
+        def view(request):
+            return Response("ok", headers={"Content-Security-Policy": "frame-ancestors *"})
+
+        tween = security_tween_factory(view, self.webapp.app.registry)
+        response = tween(Request.blank("/embeddable"))
+        self.assertEqual(response.headers["Content-Security-Policy"], "frame-ancestors *")
+        self.assertEqual(response.headers["X-Frame-Options"], "DENY")
 
     def test_hsts_only_over_https(self):
         def get(scheme, **headers):

@@ -191,7 +191,8 @@ def production_settings(
     data layer get none of these, as they do not read them yet.
     """
     info = framework_info(framework)
-    settings = {"ENV": "production", "SECRET_KEY": TEST_SECRET}
+    # The tests connect from 127.0.0.1 and play the TLS proxy there (X-Forwarded-Proto: https).
+    settings = {"ENV": "production", "SECRET_KEY": TEST_SECRET, "TRUSTED_PROXIES": "127.0.0.1"}
     settings.update(info.get("production_env", {}))
     if services is None or not info.get("data_layer"):
         return settings

@@ -1,7 +1,7 @@
 """One HTTP robustness suite, run against the live production server of every framework.
 
 Bad input gets a proper 4xx, never a 5xx or a traceback, and the server still answers /health
-afterwards. Security headers and cookie flags are checked in production mode too. What each
+afterwards. The shared security headers, HSTS and cookie flags are checked in production mode too. What each
 framework exposes (its JSON or form endpoint, its static files...) comes from the "probes" entry of
 its framework.json.
 """
@@ -9,6 +9,7 @@ its framework.json.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,20 @@ from live_server import Reply
 from tests.harness import Server, build_request, framework_info, raw_request
 
 LONG = 100_000
+# The shared policy ({{cookiecutter.project_slug}}/src/.../security_headers.py), restated here on
+# purpose: a change to it must be a change to this test too.
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), geolocation=(), microphone=()",
+}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
 TRAVERSALS = [
     b"../../../../../../etc/passwd",
     b"%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
@@ -129,16 +144,54 @@ def test_head_and_options(production_server: Server) -> None:
     assert_no_traceback(response)
 
 
-def test_security_headers(production_server: Server) -> None:
+def assert_security_headers(response: Reply, csp: str) -> None:
+    for name, value in {**SECURITY_HEADERS, "content-security-policy": csp}.items():
+        assert response.headers.get_all(name) == [value], (name, response.headers.get_all(name))
+    assert "strict-transport-security" not in response.headers, "HSTS over plain HTTP"
+    # A name is fine; a version tells an attacker which known bugs to try.
+    assert not re.search(r"[0-9]", response.headers.get("server", "")), response.headers["server"]
+
+
+def test_the_same_security_headers_everywhere(production_server: Server, framework: str) -> None:
+    """The same values from every starter, on an HTML page, a JSON answer and an error page.
+
+    The one exception is listed in the framework's probes and explained in docs/hardening.md.
+    """
+    html_csp = probes(framework).get("html_content_security_policy", CONTENT_SECURITY_POLICY)
     page = production_server.get("/")
-    health = production_server.get("/health")
-    for response in (page, health):
-        assert response.headers.get("x-content-type-options") == "nosniff"
-    csp = page.headers.get("content-security-policy", "")
-    assert csp, "HTML pages need a Content-Security-Policy"
-    frame_protection = page.headers.get("x-frame-options", "").upper() in {"DENY", "SAMEORIGIN"}
-    assert frame_protection or "frame-ancestors" in csp
-    assert page.headers.get("referrer-policy")
+    assert page.headers.get_content_type() == "text/html"
+    assert_security_headers(page, html_csp)
+    health = production_server.get("/health", accept="application/json")
+    assert health.headers.get_content_type() == "application/json"
+    assert_security_headers(health, CONTENT_SECURITY_POLICY)
+    missing = production_server.get("/no/such/page")
+    assert missing.status == 404
+    assert_security_headers(missing, html_csp)
+
+
+def test_error_pages_are_styled_under_the_csp(production_server: Server) -> None:
+    """A 404 page has no inline style the CSP would block, and its stylesheets are served.
+
+    (The framework's own suite shows the same for its 500 page.)"""
+    page = production_server.get("/no/such/page")
+    assert page.status == 404 and page.headers.get_content_type() == "text/html"
+    csp = page.headers["content-security-policy"]
+    if "'unsafe-inline'" not in csp:
+        assert not re.search(r"<style|\sstyle=", page.text, re.IGNORECASE), page.text[:500]
+    sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"', page.text)
+    assert sheets, page.text[:500]
+    for sheet in sheets:
+        path = sheet.split("://", 1)[-1].partition("/")[2] if "://" in sheet else sheet
+        response = production_server.get("/" + path.lstrip("/"))
+        assert response.status == 200 and response.headers.get_content_type() == "text/css"
+
+
+def test_hsts_only_over_https_as_a_trusted_proxy_says(production_server: Server) -> None:
+    """The harness lists 127.0.0.1 in TRUSTED_PROXIES: its X-Forwarded-Proto is believed."""
+    for path in ("/", "/health"):
+        assert "strict-transport-security" not in production_server.get(path).headers
+        proxied = production_server.get(path, x_forwarded_proto="https")
+        assert proxied.headers.get_all("strict-transport-security") == [HSTS], path
 
 
 def test_cookies_are_secure_httponly_samesite(production_server: Server, framework: str) -> None:

@@ -8,9 +8,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import escape
 from typing import ClassVar
+from unittest import mock
 from urllib.parse import urlencode
 
-from {{ cookiecutter.package_name }} import PROJECT_NAME
+import cherrypy
+
+from {{ cookiecutter.package_name }} import PROJECT_NAME, pages
+from {{ cookiecutter.package_name }}.security_headers import DEFAULT_CONTENT_SECURITY_POLICY
 
 from . import support
 from .support import SiteCase
@@ -208,12 +212,40 @@ class TestProductionPages(SiteCase):
         self.getPage("/")
         self.assertNoHeader("Strict-Transport-Security")
 
+    def test_a_handler_keeps_the_headers_it_sets(self) -> None:
+        @cherrypy.expose
+        def embeddable(_root: pages.Root, **_tracking: str) -> str:
+            cherrypy.response.headers["Content-Security-Policy"] = "frame-ancestors *"
+            return "ok"
+
+        with mock.patch.object(pages.Root, "index", embeddable):
+            self.getPage("/")
+        self.assertHeader("Content-Security-Policy", "frame-ancestors *")
+        self.assertHeader("X-Frame-Options", "DENY")
+
+    def test_a_crash_is_a_styled_500_under_the_csp(self) -> None:
+        """CherryPy's own error page styles itself inline, which the CSP blocks: the site's
+        error_page.default renders its own template, with the site's stylesheet."""
+
+        @cherrypy.expose
+        def crash(_root: pages.Root, **_tracking: str) -> str:
+            raise RuntimeError("database password is hunter2")
+
+        with mock.patch.object(pages.Root, "index", crash):
+            self.getPage("/", headers=[("Accept", "text/html")])
+        self.assertStatus(500)
+        self.assertInBody('<link rel="stylesheet" href="/static/style.css">')
+        assert b"style=" not in self.body and b"<style" not in self.body
+        self.assertNotInBody("hunter2")
+        self.assertHeader("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY)
+
 
 class TestBehindProxy(SiteCase):
-    """tools.proxy: the public scheme and host from the proxy's headers, and HSTS for HTTPS."""
+    """tools.proxy: the public scheme and host from the proxy's headers, and HSTS for HTTPS from
+    a trusted proxy."""
 
     environment = "production"
-    settings: ClassVar[dict[str, str]] = {"BEHIND_PROXY": "true"}
+    settings: ClassVar[dict[str, str]] = {"BEHIND_PROXY": "true", "TRUSTED_PROXIES": "127.0.0.1"}
 
     def test_location_and_hsts_follow_the_forwarded_scheme(self) -> None:
         body = b'{"title": "x"}'

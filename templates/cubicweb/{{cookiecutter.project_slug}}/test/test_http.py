@@ -10,9 +10,21 @@ import json
 from unittest import mock
 
 from cubicweb_web.devtools.testlib import PyramidWebCWTC
+from pyramid.request import Request
+from pyramid.response import Response
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME, api
 from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.security import (
+    CUBICWEB_WEB_DIRECTIVES,
+    security_tween_factory,
+    with_directives,
+)
+from {{ cookiecutter.package_name }}.security_headers import (
+    DEFAULT_CONTENT_SECURITY_POLICY,
+    HSTS,
+    load_policy,
+)
 from {{ cookiecutter.package_name }}.wsgi import pyramid_settings
 
 TESTING = load_config({"{{ cookiecutter.__env_prefix }}ENV": "testing"})
@@ -113,22 +125,47 @@ class SecurityHeadersTC(PyramidWebCWTC):
 
     settings = pyramid_settings(TESTING)
 
-    def test_html_pages_get_every_security_header(self):
+    def assert_shared_headers(self, response):
+        for name, value in load_policy().plain:
+            if name != "Content-Security-Policy":
+                self.assertEqual(response.headers[name], value, name)
+
+    def test_html_pages_get_the_shared_headers_and_cubicweb_webs_exception(self):
         response = self.webapp.get("/", headers={"Accept": "text/html"}, status=200)
-        self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
-        self.assertEqual(response.headers["X-Frame-Options"], "DENY")
-        self.assertEqual(response.headers["Referrer-Policy"], "strict-origin-when-cross-origin")
+        self.assert_shared_headers(response)
         csp = response.headers["Content-Security-Policy"]
+        expected = with_directives(DEFAULT_CONTENT_SECURITY_POLICY, CUBICWEB_WEB_DIRECTIVES)
+        self.assertEqual(csp, expected)
         self.assertIn("frame-ancestors 'none'", csp)
         self.assertIn("object-src 'none'", csp)
 
-    def test_json_and_error_responses_get_them_too(self):
-        for path, status in (("/health", 200), ("/no/such/page", 404), ("/api/search", 422)):
+    def test_json_and_error_responses_get_the_shared_policy(self):
+        """Regression: /health had no Content-Security-Policy."""
+        for path, status in (("/health", 200), ("/api/search", 422)):
             with self.subTest(path=path):
                 response = self.webapp.get(path, status=status)
-                self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
-                self.assertEqual(response.headers["X-Frame-Options"], "DENY")
-        self.assertNotIn("Content-Security-Policy", self.webapp.get("/health").headers)
+                self.assert_shared_headers(response)
+                csp = response.headers["Content-Security-Policy"]
+                self.assertEqual(csp, DEFAULT_CONTENT_SECURITY_POLICY)
+        self.assert_shared_headers(self.webapp.get("/no/such/page", status=404))
+
+    def test_a_view_keeps_the_headers_it_sets(self):
+        def view(request):
+            return Response("ok", headers={"Content-Security-Policy": "frame-ancestors *"})
+
+        tween = security_tween_factory(view, self.webapp.app.registry)
+        response = tween(Request.blank("/embeddable"))
+        self.assertEqual(response.headers["Content-Security-Policy"], "frame-ancestors *")
+        self.assertEqual(response.headers["X-Frame-Options"], "DENY")
+
+    def test_hsts_only_over_https(self):
+        def get(scheme, **headers):
+            environ = {"wsgi.url_scheme": scheme, "REMOTE_ADDR": "127.0.0.1"}
+            return self.webapp.get("/health", headers=headers, extra_environ=environ).headers
+
+        self.assertEqual(get("https")[HSTS[0]], HSTS[1])
+        self.assertNotIn(HSTS[0], get("http"))
+        self.assertNotIn(HSTS[0], get("http", **{"X-Forwarded-Proto": "https"}))
 
     def test_url_that_is_not_utf8_is_400(self):
         for path in ("/%FF%FE/x", "/api/search?text=%FF%FE", "/?vid=%C3"):

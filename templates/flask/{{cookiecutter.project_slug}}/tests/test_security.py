@@ -6,17 +6,17 @@ import pytest
 from flask import Flask
 
 from {{ cookiecutter.package_name }} import settings
-from {{ cookiecutter.package_name }}.security import SECURITY_HEADERS
+from {{ cookiecutter.package_name }}.security_headers import DEFAULT_CONTENT_SECURITY_POLICY, HSTS
 
 # Werkzeug's test client decodes percent-escapes leniently before the app sees them: bad bytes
 # are put into the WSGI environ directly, as a real server such as gunicorn does.
 INVALID_PATH = "/hello/\xff\xfe"
 
 
-def assert_security_headers(response, policy: str) -> None:
-    for name, value in SECURITY_HEADERS.items():
-        assert response.headers[name] == value, name
-    assert response.headers["Content-Security-Policy"] == policy
+def assert_security_headers(response, app: Flask) -> None:
+    for name, value in app.extensions["security_headers"].plain:
+        assert response.headers.getlist(name) == [value], name
+    assert response.headers["Content-Security-Policy"] == DEFAULT_CONTENT_SECURITY_POLICY
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def assert_security_headers(response, policy: str) -> None:
 def test_every_response_has_the_security_headers(app, client, method, path, status) -> None:
     response = client.open(path, method=method)
     assert response.status_code == status
-    assert_security_headers(response, app.config["CONTENT_SECURITY_POLICY"])
+    assert_security_headers(response, app)
     response.close()
 
 
@@ -54,7 +54,7 @@ def test_production_500_page_has_the_headers_too(make_app) -> None:
 
     response = app.test_client().get("/crash")
     assert response.status_code == 500
-    assert_security_headers(response, app.config["CONTENT_SECURITY_POLICY"])
+    assert_security_headers(response, app)
 
 
 def test_a_view_can_set_its_own_policy(app: Flask) -> None:
@@ -65,6 +65,18 @@ def test_a_view_can_set_its_own_policy(app: Flask) -> None:
     response = app.test_client().get("/embeddable")
     assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hsts_only_over_https(app: Flask, make_app, monkeypatch) -> None:
+    """Production's test client uses https (PREFERRED_URL_SCHEME): this one is testing's."""
+    forwarded = {"X-Forwarded-Proto": "https"}
+    assert HSTS[0] not in app.test_client().get("/health").headers
+    assert HSTS[0] not in app.test_client().get("/health", headers=forwarded).headers
+    secure = app.test_client().get("/health", base_url="https://localhost")
+    assert secure.headers[HSTS[0]] == HSTS[1]
+    monkeypatch.setenv(settings.env_var("TRUSTED_PROXIES"), "127.0.0.1")
+    proxied = make_app().test_client().get("/health", headers=forwarded)
+    assert proxied.headers[HSTS[0]] == HSTS[1]
 
 
 def test_policy_comes_from_the_config(make_app, monkeypatch) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from tornado.httputil import HTTPHeaders
 
+from {{ cookiecutter.package_name }} import settings
 from {{ cookiecutter.package_name }}.app import Application, make_app
-from {{ cookiecutter.package_name }}.handlers.base import SECURITY_HEADERS, BaseHandler
+from {{ cookiecutter.package_name }}.handlers.base import BaseHandler
+from {{ cookiecutter.package_name }}.security_headers import HSTS, load_policy
 
 from .support import AppTestCase, app_options
 
@@ -16,6 +18,12 @@ class CookieHandler(BaseHandler):
         self.set_signed_cookie("signed", "2")
         self.set_cookie("script_readable", "3", httponly=False)
         self.finish()
+
+
+class FramedHandler(BaseHandler):
+    def get(self) -> None:
+        self.set_header("Content-Security-Policy", "frame-ancestors *")
+        self.finish("ok")
 
 
 def cookie_attributes(headers: HTTPHeaders) -> dict[str, set[str]]:
@@ -31,8 +39,10 @@ class SecurityHeadersTest(AppTestCase):
     def assert_security_headers(self, path: str, code: int, **kwargs: object) -> None:
         response = self.fetch(path, raise_error=False, **kwargs)
         assert response.code == code, path
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in load_policy().plain:
             assert response.headers.get(name) == value, (path, name)
+        assert HSTS[0] not in response.headers
+        assert "Server" not in response.headers
 
     def test_pages_api_errors_and_static_files_carry_them(self) -> None:
         self.assert_security_headers("/", 200)
@@ -43,6 +53,20 @@ class SecurityHeadersTest(AppTestCase):
         # send_error() clears the headers of the failed response: they are set again.
         self.assert_security_headers("/", 405, method="DELETE")
         self.assert_security_headers("/api/messages?cursor=%FF%FE", 400)
+
+    def test_hsts_only_over_https_from_a_trusted_proxy(self) -> None:
+        forwarded = {"X-Forwarded-Proto": "https"}
+        assert HSTS[0] not in self.fetch("/health", headers=forwarded).headers
+        trusting = load_policy({settings.env_var("TRUSTED_PROXIES"): "127.0.0.1"})
+        self._app.settings["security_policy"] = trusting
+        assert self.fetch("/health", headers=forwarded).headers[HSTS[0]] == HSTS[1]
+        assert HSTS[0] not in self.fetch("/health").headers
+
+    def test_a_handler_keeps_the_headers_it_sets(self) -> None:
+        self._app.wildcard_router.add_rules([("/framed", FramedHandler)])
+        response = self.fetch("/framed")
+        assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
 
     def test_policy_forbids_framing_and_inline_code(self) -> None:
         policy = self.fetch("/").headers["Content-Security-Policy"]

@@ -16,6 +16,7 @@ from typing import Any
 import bottle
 
 from . import settings
+from .security_headers import load_policy
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 SERVERS = ("wsgiref", "waitress", "cheroot", "gunicorn")
@@ -117,6 +118,8 @@ def load_settings(
     load({name: value for name in FILTERS if (value := settings.from_environ(name)) is not None})
     load(overrides or {})
     config["app.env"] = environment
+    # The shared security headers (security.add_security_headers sends them), checked once.
+    config["app.security_policy"] = load_policy()
     config["app.secret_key"] = settings.resolve_secret_key(
         environment, config.get("app.secret_key")
     )

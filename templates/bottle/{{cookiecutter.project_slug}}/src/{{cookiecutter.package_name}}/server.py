@@ -19,6 +19,7 @@ import bottle
 from . import database, settings
 from .app import PACKAGE_DIR, create_app
 from .security import MULTIPART_OVERHEAD_BYTES
+from .security_headers import SecurityPolicy
 
 DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 # The request line and headers together; waitress answers 431 above it. Its own default: 256 KiB.
@@ -72,12 +73,15 @@ def require_server(name: str) -> str:
 def server_options(config: bottle.ConfigDict) -> dict[str, Any]:
     """What the adapter of ``app.server`` needs beyond host and port."""
     server, threads = config["app.server"], config["app.threads"]
+    # The proxies whose X-Forwarded-Proto counts (HSTS): the servers must not drop it.
+    policy: SecurityPolicy = config["app.security_policy"]
     if server == "waitress":
         body_limit = config["app.max_upload_bytes"] + MULTIPART_OVERHEAD_BYTES
         return {
             "threads": threads,
             "max_request_header_size": MAX_HEADER_BYTES,
             "max_request_body_size": SERVER_BODY_FACTOR * body_limit,
+            **policy.waitress_options(),
         }
     if server == "cheroot":
         return {"numthreads": threads}
@@ -91,6 +95,7 @@ def server_options(config: bottle.ConfigDict) -> dict[str, Any]:
             # Since 25.1 gunicorn opens a control socket at one path per user ($HOME/.gunicorn):
             # two servers would share it, and nothing here uses it.
             "control_socket_disable": True,
+            "forwarded_allow_ips": policy.forwarded_allow_ips,
         }
     return {}
 

@@ -15,7 +15,6 @@ from cherrypy.lib import profiler
 from sqlalchemy import func, select
 
 from .models import Item
-from .tools import SECURITY_HEADERS
 
 
 class AdminRoot:
@@ -40,11 +39,13 @@ class AdminRoot:
 
 
 # cherrypy.lib.profiler's browser is a frameset of its own pages: let it frame itself.
-PROFILER_HEADERS = {
-    **SECURITY_HEADERS,
-    "X-Frame-Options": "SAMEORIGIN",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'self'",
-}
+# tools.response_headers runs after tools.security_headers and replaces these two.
+NO_STORE = ("Cache-Control", "no-store")
+PROFILER_HEADERS = [
+    NO_STORE,
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'"),
+]
 
 
 def make_tree(root: AdminRoot) -> cherrypy._cptree.Tree:
@@ -57,9 +58,9 @@ def make_tree(root: AdminRoot) -> cherrypy._cptree.Tree:
                 "tools.allow.on": True,
                 "tools.db.on": True,
                 "tools.response_headers.on": True,
-                "tools.response_headers.headers": [("Cache-Control", "no-store")],
+                "tools.response_headers.headers": [NO_STORE],
             },
-            "/profiler": {"tools.security_headers.headers": PROFILER_HEADERS},
+            "/profiler": {"tools.response_headers.headers": PROFILER_HEADERS},
         },
     )
     return tree

@@ -23,6 +23,7 @@ import cherrypy
 from cherrypy.lib import reprconf
 
 from . import settings
+from .security_headers import load_policy
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 Sections = dict[str, dict[str, Any]]
@@ -178,13 +179,17 @@ def load(
 
     ``need_secret=False`` is for commands that sign nothing (``migrate``).
     """
-    layers = read_layers(environment, os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    layers = read_layers(environment, environ)
+    policy = load_policy(environ)
     cherrypy.config.reset()  # every load starts from CherryPy's own defaults
     cherrypy.config.update(defaults(environment))
     for path, sections in layers.files.items():
         cherrypy.config.update({"global": sections.get("global", {})})
         cherrypy.engine.autoreload.files.add(str(path))  # a change re-executes the process
     cherrypy.config.update(layers.overrides)
+    # The shared security headers, checked once: tools.security_headers sends them.
+    cherrypy.config["tools.security_headers.policy"] = policy
     check_https()
     if need_secret:
         cherrypy.config["app.secret_key"] = settings.resolve_secret_key(

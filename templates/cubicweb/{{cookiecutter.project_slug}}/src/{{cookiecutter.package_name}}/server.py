@@ -53,6 +53,8 @@ def serve(app: Router, config: AppConfig) -> None:
             max_request_body_size=config.max_body_bytes,
             max_request_header_size=config.max_header_bytes,
             clear_untrusted_proxy_headers=True,
+            # X-Forwarded-Proto from {{ cookiecutter.__env_prefix }}TRUSTED_PROXIES only (HSTS, security.py).
+            **app.registry["security_policy"].waitress_options(),
         )
     except OSError as error:
         app.registry["cubicweb.repository"].shutdown()

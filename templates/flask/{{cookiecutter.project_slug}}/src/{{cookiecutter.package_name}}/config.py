@@ -39,12 +39,6 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH: int = 1024 * 1024
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
-    # Sent on every response (security.py). The pages load only their own stylesheet;
-    # frame-ancestors 'none' keeps them out of other sites' frames (clickjacking).
-    CONTENT_SECURITY_POLICY: str = (
-        "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-        "frame-ancestors 'none'"
-    )
     # Seconds a form's CSRF token stays valid (Flask-WTF); None: as long as the session.
     WTF_CSRF_TIME_LIMIT: int | None = 3600
     # Production server (gunicorn) worker processes; the development server runs one.
@@ -109,12 +103,6 @@ def check_config(config: Config) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = database.sqlalchemy_url
     # A server restarted under the pool (or a failover) costs one retry, not a 500.
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
-    policy = config["CONTENT_SECURITY_POLICY"]
-    if not isinstance(policy, str) or not policy.strip():
-        raise settings.ConfigError(
-            f"{settings.env_var('CONTENT_SECURITY_POLICY')} must be a non-empty policy, "
-            "e.g. \"default-src 'self'\""
-        )
     fallbacks = config["SECRET_KEY_FALLBACKS"]
     if not isinstance(fallbacks, list) or not all(
         isinstance(key, str) and key for key in fallbacks

@@ -14,6 +14,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.config import Config
 
 from . import settings
+from .security_headers import load_policy
 
 
 def gunicorn_options(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,6 +37,9 @@ def gunicorn_options(config: Mapping[str, Any]) -> dict[str, Any]:
         loglevel=config["LOG_LEVEL"].lower(),
         proc_name="{{ cookiecutter.project_slug }}",
     )
+    # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default: trust the same proxies as
+    # the security headers do ({{ cookiecutter.__env_prefix }}TRUSTED_PROXIES), no others.
+    options.setdefault("forwarded_allow_ips", load_policy().forwarded_allow_ips)
     scratch = Config()
     for name, value in options.items():
         variable = settings.env_var(f"GUNICORN__{name.upper()}")

@@ -26,6 +26,7 @@ from .handlers.messages import (
 )
 from .handlers.pages import HealthHandler, IndexHandler, NotFoundHandler
 from .handlers.upstream import UpstreamHandler
+from .security_headers import load_policy
 from .settings import check_database_url
 from .store import MessageStore
 from .upstream import Upstream, configure_client
@@ -126,6 +127,8 @@ def make_app(options: OptionParser, **overrides: Any) -> Application:
         "draining": asyncio.Event(),
         # Behind a reverse proxy: the client's address from X-Real-Ip / X-Forwarded-For.
         "xheaders": options.xheaders,
+        # The security headers every handler sends (handlers/base.py); checked once, here.
+        "security_policy": load_policy(),
         "trusted_downstream": [
             address.strip() for address in options.trusted_downstream.split(",") if address.strip()
         ],

@@ -17,17 +17,8 @@ from tornado.web import (
     stream_request_body,
 )
 
-# Sent with every response, error pages included. The pages load scripts and styles from
-# /static only (no inline code), and no other site may frame them.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
+from ..security_headers import SecurityPolicy
+
 # The application's limits on a request's target (path + query) and on its header fields, in
 # bytes. They are well under the server's max_header_size, past which Tornado closes the
 # connection without answering: up to that, a request over them gets a JSON 414 or 431.
@@ -56,10 +47,24 @@ class BaseHandler(RequestHandler):
         super().on_connection_close()
 
     def set_default_headers(self) -> None:
-        # Tornado calls this for each response, and again when send_error() clears the headers.
-        for name, value in SECURITY_HEADERS.items():
-            self.set_header(name, value)
-        self.set_header("X-Worker", worker_id())
+        """The shared security headers (security_headers.py), before the handler runs: headers
+        it sets itself replace them. Tornado calls this for each response, and again when
+        send_error() clears the headers. Measured with timeit (shared 2-core machine): 7-12 us
+        per call with set_header() for the 4 headers before; for the 6 of the shared policy and
+        the HTTPS check, 14-21 us with set_header(), 7-10 us written straight to the map."""
+        policy: SecurityPolicy = self.settings["security_policy"]
+        request = self.request
+        https = policy.is_https(
+            request.protocol, request.remote_ip, request.headers.get("X-Forwarded-Proto")
+        )
+        # The header map set_header() writes to, minus its per-value check: these values are
+        # checked once at start-up (about twice as fast, see above).
+        headers = self._headers
+        for name, value in policy.headers(https):
+            headers[name] = value
+        # Tornado's default "TornadoServer/<version>" tells an attacker which bugs to try.
+        del headers["Server"]
+        headers["X-Worker"] = worker_id()
 
     def wants_html(self) -> bool:
         """A browser asking for a page (not the API): errors are HTML for it."""

@@ -19,7 +19,7 @@ from typing import Any
 import bottle
 from bottle import Bottle, HTTPError, HTTPResponse, abort, request, response, static_file
 
-from . import PROJECT_NAME, database, settings
+from . import DESCRIPTION, PROJECT_NAME, database, settings
 from .config import load_settings
 from .security import (
     BodyPlugin,
@@ -94,6 +94,7 @@ def render(view: str, **values: Any) -> str:
         view,
         template_lookup=TEMPLATE_LOOKUP,
         project_name=PROJECT_NAME,
+        description=DESCRIPTION,
         theme=current_theme(),
         url=request.app.get_url,
         csrf_token=csrf_token,

@@ -105,7 +105,10 @@ def build(config: Configuration) -> Site:
         pages.Root(),
         "",
         {
-            "/": {"tools.staticdir.root": str(PACKAGE_DIR)},
+            "/": {
+                "tools.staticdir.root": str(PACKAGE_DIR),
+                "tools.staticfile.root": str(PACKAGE_DIR),
+            },
             "/items": {
                 "tools.sessions.storage_class": sessions.FileSession,
                 "tools.sessions.storage_path": str(sessions_dir()),

@@ -64,7 +64,7 @@ def test_pyproject_valid(baked_project: Path, framework: str) -> None:
     project = tomllib.loads((baked_project / "pyproject.toml").read_text("utf-8"))["project"]
     assert project["requires-python"] == framework_info(framework)["requires_python"]
     assert project["scripts"] == {"cafe-unicode": "cafe_unicode.__main__:main"}
-    assert {"pytest", "ruff"} <= {
+    assert {"pytest", "ruff", "mypy"} <= {
         re.split(r"[<>=\[ ]", requirement)[0]
         for requirement in project["optional-dependencies"]["dev"]
     }

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import bottle
-from bottle import Bottle, HTTPError, HTTPResponse, abort, request, response, static_file
+from bottle import Bottle, HTTPError, HTTPResponse, request, response, static_file
 
-from . import PROJECT_NAME, database, settings
+from . import DESCRIPTION, PROJECT_NAME, database, settings
 from .config import load_settings
 from .security import (
     BodyPlugin,
@@ -94,6 +94,7 @@ def render(view: str, **values: Any) -> str:
         view,
         template_lookup=TEMPLATE_LOOKUP,
         project_name=PROJECT_NAME,
+        description=DESCRIPTION,
         theme=current_theme(),
         url=request.app.get_url,
         csrf_token=csrf_token,
@@ -212,10 +213,10 @@ def api_contact(db: sqlite3.Connection) -> dict[str, Any]:
     with ``Content-Type: application/json`` without a CORS preflight, which this app never
     grants, and the route reads no cookie."""
     if request.content_type.split(";")[0].strip() != JSON_TYPE:
-        abort(415, f"Send the body as {JSON_TYPE}.")
+        raise HTTPError(415, f"Send the body as {JSON_TYPE}.")
     data = request.json  # Bottle answers 400 when it does not parse
     if not isinstance(data, dict):
-        abort(400, "Send a JSON object with the fields " + ", ".join(FIELD_LIMITS) + ".")
+        raise HTTPError(400, "Send a JSON object with the fields " + ", ".join(FIELD_LIMITS) + ".")
     form, errors = validate_contact(data)
     if errors:
         response.status = 422
@@ -321,7 +322,7 @@ def api_upload(db: sqlite3.Connection, name: str) -> dict[str, Any]:
 def download(db: sqlite3.Connection, name: str) -> HTTPResponse:
     row = find_upload(db, name)
     if row is None:
-        abort(404, "No such upload.")
+        raise HTTPError(404, "No such upload.")
     return static_file(
         row["stored_name"],
         root=str(request.app.config["app.upload_dir"]),
@@ -339,7 +340,7 @@ SHOWN_HEADERS = ("Accept", "Accept-Language", "User-Agent")
 def headers() -> str | dict[str, Any]:
     chosen = negotiate()
     if chosen is None:
-        abort(406, "This page is available as text/html or application/json.")
+        raise HTTPError(406, "This page is available as text/html or application/json.")
     languages = [tag for tag, q in ranked(request.get_header("Accept-Language", "")) if q > 0]
     info = {
         "negotiated": chosen,

@@ -76,7 +76,7 @@ def pending_migrations(url: settings.DatabaseURL) -> int:
         raise unreachable(url, error) from None
     finally:
         engine.dispose()
-    return sum(1 for _ in script.iterate_revisions(script.get_heads(), applied))
+    return sum(1 for _ in script.iterate_revisions(tuple(script.get_heads()), applied))
 
 
 def prepare(url: settings.DatabaseURL, environment: str) -> None:

@@ -15,7 +15,7 @@ import cherrypy
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
-from . import PROJECT_NAME, __version__
+from . import DESCRIPTION, PROJECT_NAME, __version__
 from .models import MAX_TITLE_LENGTH, Item, parse_id
 
 templates = Environment(
@@ -24,7 +24,9 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-templates.globals.update(project_name=PROJECT_NAME, max_title_length=MAX_TITLE_LENGTH)
+templates.globals.update(
+    project_name=PROJECT_NAME, description=DESCRIPTION, max_title_length=MAX_TITLE_LENGTH
+)
 
 
 def render(name: str, **context: Any) -> str:

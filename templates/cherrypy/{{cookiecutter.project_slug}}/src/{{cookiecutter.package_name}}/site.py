@@ -41,7 +41,9 @@ class Site:
 
     def unsubscribe(self) -> None:
         """Take this site's plugins and listeners off the bus (tests build several sites)."""
-        for plugin in (self.database, self.deadline, *self.listeners):
+        plugins: list[Database | StopDeadline | listeners.Listener]
+        plugins = [self.database, self.deadline, *self.listeners]
+        for plugin in plugins:
             plugin.unsubscribe()
 
 
@@ -105,7 +107,10 @@ def build(config: Configuration) -> Site:
         pages.Root(),
         "",
         {
-            "/": {"tools.staticdir.root": str(PACKAGE_DIR)},
+            "/": {
+                "tools.staticdir.root": str(PACKAGE_DIR),
+                "tools.staticfile.root": str(PACKAGE_DIR),
+            },
             "/items": {
                 "tools.sessions.storage_class": sessions.FileSession,
                 "tools.sessions.storage_path": str(sessions_dir()),

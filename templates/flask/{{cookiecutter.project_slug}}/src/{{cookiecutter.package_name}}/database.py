@@ -22,7 +22,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class Base(DeclarativeBase):
-    pass
+    """The models' base. Flask-SQLAlchemy builds ``db.Model`` from it at run time, with the same
+    metadata (``db.metadata``), so models subclass ``Base``: type checkers can follow it."""
 
 
 db = SQLAlchemy(model_class=Base)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .database import db
+from .database import Base
 
 MAX_TEXT_LENGTH = 500
 MAX_TAG_LENGTH = 30
@@ -18,7 +18,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Note(db.Model):
+class Note(Base):
     __tablename__ = "note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +39,7 @@ class Note(db.Model):
         }
 
 
-class Tag(db.Model):
+class Tag(Base):
     __tablename__ = "tag"
 
     note_id: Mapped[int] = mapped_column(

@@ -68,7 +68,9 @@ class ProductionServer(BaseApplication):
         for name, value in self.options.items():
             self.cfg.set(name, value)
 
-    def load(self) -> Flask:
+    # types-gunicorn types a WSGI app's start_response with two arguments; PEP 3333's, which
+    # Flask's app follows, has an optional third (exc_info), so mypy sees a mismatch.
+    def load(self) -> Flask:  # type: ignore[override]
         return self.application
 
     def run(self) -> None:

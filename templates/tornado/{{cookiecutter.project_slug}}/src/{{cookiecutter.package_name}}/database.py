@@ -69,7 +69,7 @@ async def pending_migrations(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
         applied = await connection.run_sync(_applied)
     script = ScriptDirectory.from_config(alembic_config())
-    return sum(1 for _ in script.iterate_revisions(script.get_heads(), applied))
+    return sum(1 for _ in script.iterate_revisions(tuple(script.get_heads()), applied))
 
 
 async def prepare(url: DatabaseURL, environment: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,7 @@ class Upstream:
             connect_timeout=self.connect_timeout,
             request_timeout=self.request_timeout,
         )
+        started = time.monotonic()
         try:
             response = await AsyncHTTPClient().fetch(request)
         except HTTPTimeoutError as error:
@@ -83,9 +85,9 @@ class Upstream:
             raise UpstreamError(f"GET {path}: the upstream answered {error.code}") from None
         except OSError as error:
             raise UpstreamError(f"GET {path}: {error.strerror or error}") from None
-        return UpstreamResult(
-            path, response.code, decode_body(path, response), response.request_time
-        )
+        # Timed here: the response's own request_time is optional (None when it was not timed).
+        seconds = time.monotonic() - started
+        return UpstreamResult(path, response.code, decode_body(path, response), seconds)
 
     async def fetch_all(self, paths: Iterable[str]) -> list[UpstreamResult]:
         """Fetch every path concurrently. The first failure is raised at once and the other

@@ -4,6 +4,7 @@
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{{title}} · {{project_name}}</title>
+  <meta name="description" content="{{description}}">
   <link rel="icon" href="{{url('static', path='favicon.svg')}}" type="image/svg+xml">
   <link rel="stylesheet" href="{{url('static', path='style.css')}}">
 </head>

@@ -8,6 +8,7 @@ import traceback
 from typing import Any
 
 import tornado.process
+from tornado.http1connection import HTTP1Connection
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 from tornado.web import (
     Application,
@@ -146,9 +147,16 @@ class JsonBodyHandler(JsonHandler):
         if length.isdigit() and int(length) > limit:
             # Tornado closes the connection once this answer is sent, without reading the rest
             # of the body. Lifting the connection's limit keeps it from also sending its own 400.
-            self.request.connection.set_max_body_size(int(length))
+            self.limit_body_size(int(length))
             raise ApiError(413, f"the body must be at most {limit} bytes")
-        self.request.connection.set_max_body_size(limit)
+        self.limit_body_size(limit)
+
+    def limit_body_size(self, size: int) -> None:
+        # Tornado's server always hands an HTTP1Connection; the request's own type says only
+        # "some connection, or none" (a request built by hand), which has no body limit to set.
+        connection = self.request.connection
+        if isinstance(connection, HTTP1Connection):
+            connection.set_max_body_size(size)
 
     def data_received(self, chunk: bytes) -> None:
         self.body += chunk
@@ -164,7 +172,7 @@ class JsonBodyHandler(JsonHandler):
         return data
 
 
-def parse_json(body: str | bytes, what: str = "the body") -> Any:
+def parse_json(body: str | bytes | bytearray, what: str = "the body") -> Any:
     """JSON from a client; 400 when it is not valid JSON or nested too deeply to parse."""
     try:
         return json.loads(body)

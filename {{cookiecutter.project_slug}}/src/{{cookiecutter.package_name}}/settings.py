@@ -30,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "PORT": 8000,
     "LOG_LEVEL": "INFO",
 }
+# The spellings of a boolean setting, in any case; anything else is refused (as_bool).
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+BOOL_RULE = "must be true or false (or 1/0, yes/no, on/off, in any case)"
+# The shortest secret production accepts: a short one can be guessed offline from one cookie.
+MIN_SECRET_KEY_LENGTH = 24
 # Written at bake time by the generator and git-ignored; read only outside production.
 SECRET_KEY_FILE = ".secret_key"
 # The checkout this package is installed from in editable mode (src/<package>/settings.py).
@@ -90,6 +96,28 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+def as_bool(value: Any) -> bool | None:
+    """``value`` as a bool when it spells one: a bool, or true/false, 1/0, yes/no, on/off in any
+    case (surrounding blanks ignored). None for anything else, "" included: the caller refuses it.
+    """
+    if isinstance(value, bool):
+        return value
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """The boolean setting ``name`` (without the prefix), or one line naming its variable."""
+    flag = as_bool(value)
+    if flag is None:
+        raise ConfigError(f"{env_var(name)} {BOOL_RULE}, not {value!r}")
+    return flag
+
+
 def check_port(value: Any) -> int:
     port = as_int(value)
     if port is None or not 1 <= port <= 65535:
@@ -133,15 +161,19 @@ def _read_secret_file() -> str | None:
 def resolve_secret_key(environment: str, configured: str | None) -> str:
     """The configured secret; outside production, fall back to the local file from the bake.
 
-    Production never falls back: a missing secret there is a deployment error.
+    Production never falls back: a missing secret there is a deployment error, and so is one
+    shorter than ``MIN_SECRET_KEY_LENGTH`` characters.
     """
+    generate = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    if environment == "production" and not configured:
+        raise ConfigError(f"{env_var('SECRET_KEY')} must be set in production ({generate})")
+    if environment == "production" and len(configured or "") < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{env_var('SECRET_KEY')} must be at least {MIN_SECRET_KEY_LENGTH} characters in "
+            f"production, not {len(configured or '')} ({generate})"
+        )
     if configured:
         return configured
-    if environment == "production":
-        raise ConfigError(
-            f"{env_var('SECRET_KEY')} must be set in production "
-            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-        )
     secret = _read_secret_file()
     if secret is None:
         log.warning(

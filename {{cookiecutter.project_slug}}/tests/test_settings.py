@@ -131,7 +131,12 @@ def test_booleans_accept_every_spelling_in_any_case(word: str, case: object) -> 
     assert settings.check_bool(f" {spelled} ", "FLAG") is (word in settings.TRUE_WORDS)
 
 
-@pytest.mark.parametrize("value", ["", "maybe", "2", "-1", "tru", "offf", "y", "n", None, 1, 0.0])
+@pytest.mark.parametrize("value", [True, False, 1, 0])
+def test_booleans_take_the_values_config_files_give(value: object) -> None:
+    assert settings.check_bool(value, "FLAG") is bool(value)
+
+
+@pytest.mark.parametrize("value", ["", "maybe", "2", "-1", "tru", "offf", "y", "n", None, 2, 0.0])
 def test_booleans_refuse_anything_else_in_one_line(value: object) -> None:
     with pytest.raises(settings.ConfigError, match=settings.env_var("FLAG")) as refused:
         settings.check_bool(value, "FLAG")

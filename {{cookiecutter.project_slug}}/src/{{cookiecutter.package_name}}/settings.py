@@ -10,10 +10,12 @@ everywhere: one line naming the variable.
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,11 +99,14 @@ def as_int(value: Any) -> int | None:
 
 
 def as_bool(value: Any) -> bool | None:
-    """``value`` as a bool when it spells one: a bool, or true/false, 1/0, yes/no, on/off in any
-    case (surrounding blanks ignored). None for anything else, "" included: the caller refuses it.
+    """``value`` as a bool when it spells one: a bool, the integer 1 or 0 (as JSON or TOML give
+    them), or true/false, 1/0, yes/no, on/off in any case, blanks around ignored. None for
+    anything else, "" included: the caller refuses it.
     """
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
     word = value.strip().lower() if isinstance(value, str) else None
     if word in TRUE_WORDS:
         return True
@@ -281,6 +286,29 @@ def check_redis_url(value: Any) -> str:
             f"not {value!r}"
         )
     return str(value)
+
+
+def listen_error(host: str, port: int, error: OSError) -> ConfigError | None:
+    """The one-line error for an address the server cannot listen on (taken, not allowed, not
+    this machine's); None for any other OSError."""
+    if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+        return None
+    return ConfigError(f"{env_var('PORT')}: cannot listen on {host}:{port} ({error.strerror})")
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Bind ``host:port`` once and let it go, for a server that would otherwise retry or print a
+    traceback when it cannot listen there (gunicorn retries five times, then exits 1)."""
+    try:
+        address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(address[0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address[4])
+    except OSError as error:
+        problem = listen_error(host, port, error)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def pending_migrations_error(count: int) -> ConfigError:

@@ -25,7 +25,7 @@ from psycopg import sql
 
 from {{ cookiecutter.package_name }} import create_app, database, settings
 
-TEST_SECRET = "test-secret-key"
+TEST_SECRET = "test-secret-key-of-24-characters"
 CSRF_INPUT = re.compile(r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">')
 # Read once, before the autouse fixture below clears the prefix from the environment.
 TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))

@@ -17,6 +17,8 @@ from tornado.web import (
     stream_request_body,
 )
 
+from ..settings import as_int
+
 # Sent with every response, error pages included. The pages load scripts and styles from
 # /static only (no inline code), and no other site may frame them.
 SECURITY_HEADERS = {
@@ -60,6 +62,21 @@ class BaseHandler(RequestHandler):
         for name, value in SECURITY_HEADERS.items():
             self.set_header(name, value)
         self.set_header("X-Worker", worker_id())
+
+    def allowed_methods(self) -> list[str]:
+        """The methods this handler implements: RequestHandler's own answer 405."""
+        return [
+            method
+            for method in self.SUPPORTED_METHODS
+            if getattr(type(self), method.lower(), None)
+            is not getattr(RequestHandler, method.lower(), None)
+        ]
+
+    def finish(self, chunk: str | bytes | dict[str, Any] | None = None) -> Any:
+        # Tornado answers a method the handler lacks with a bare 405; HTTP wants the Allow list.
+        if self.get_status() == 405:
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
+        return super().finish(chunk)
 
     def wants_html(self) -> bool:
         """A browser asking for a page (not the API): errors are HTML for it."""
@@ -116,11 +133,8 @@ class JsonHandler(BaseHandler):
         raw = self.get_query_argument(name, None)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
+        value = as_int(raw)  # ASCII digits only: int() also reads "١" or "²"
+        if value is None or value < minimum:
             raise ApiError(400, f"{name} must be an integer >= {minimum}, not {raw!r}")
         return value
 

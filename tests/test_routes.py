@@ -79,9 +79,7 @@ def test_32_concurrent_loads_of_every_html_page(
     pages = [page_path(path, item) for path in probes(framework)["html_pages"]]
     with ThreadPoolExecutor(CONCURRENT_LOADS) as pool:
         for path in pages:
-            replies = list(
-                pool.map(lambda _: production_server.get(path), range(CONCURRENT_LOADS))
-            )
+            replies = list(pool.map(production_server.get, [path] * CONCURRENT_LOADS))
             statuses = sorted(reply.status for reply in replies)
             assert statuses == [200] * CONCURRENT_LOADS, (path, statuses)
             assert all("text/html" in reply.headers["Content-Type"] for reply in replies), path
@@ -176,7 +174,9 @@ def test_raw_upload_at_the_limit_and_one_byte_over(
     body = b"x" * (probe["limit"] + over)
     reply = raw_request(
         production_server.port,
-        build_request("PUT", probe["put"].replace("{name}", name), body, {"Content-Type": "text/plain"}),
+        build_request(
+            "PUT", probe["put"].replace("{name}", name), body, {"Content-Type": "text/plain"}
+        ),
     )
     assert reply.status == (413 if over else 201), (reply.status, reply.text[:300])
 
@@ -193,11 +193,15 @@ def form_session(server: Server, probe: dict[str, Any]) -> tuple[str, str]:
 def multipart(probe: dict[str, Any], token: str, name: str, size: int) -> tuple[bytes, str]:
     boundary = secrets.token_hex(16)
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{probe["csrf_field"]}"\r\n\r\n'
-        f"{token}\r\n--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="{probe["field"]}"; filename="{name}"\r\n'
-        "Content-Type: text/plain\r\n\r\n"
-    ).encode() + b"y" * size + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{probe["csrf_field"]}"\r\n\r\n'
+            f"{token}\r\n--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="{probe["field"]}"; filename="{name}"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        + b"y" * size
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 

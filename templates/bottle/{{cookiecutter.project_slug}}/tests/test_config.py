@@ -67,7 +67,7 @@ def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyP
         "MAX_UPLOAD_BYTES": "2048",
         "UPLOAD_EXTENSIONS": "md, .TXT",
         "SERVER": "Cheroot",
-        "SECRET_KEY": "from-the-environment",
+        "SECRET_KEY": "from-the-environment-24-characters",
         "WORKERS": "3",
         "THREADS": "8",
         "UPLOAD_DIR": "/srv/files",
@@ -80,7 +80,7 @@ def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyP
     assert config["app.max_upload_bytes"] == 2048
     assert config["app.upload_extensions"] == {".md", ".txt"}
     assert config["app.server"] == "cheroot"
-    assert config["app.secret_key"] == "from-the-environment"
+    assert config["app.secret_key"] == "from-the-environment-24-characters"
     assert (config["app.workers"], config["app.threads"]) == (3, 8)
     assert config["app.upload_dir"] == Path("/srv/files")
 

@@ -46,7 +46,10 @@ def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 def production(monkeypatch: pytest.MonkeyPatch, database_path: Path) -> Path:
     """Production settings on the test's migrated database."""
     configure(
-        monkeypatch, ENV="production", SECRET_KEY="s" * 24, DATABASE_URL=f"sqlite:///{database_path}"
+        monkeypatch,
+        ENV="production",
+        SECRET_KEY="s" * 24,
+        DATABASE_URL=f"sqlite:///{database_path}",
     )
     return database_path
 

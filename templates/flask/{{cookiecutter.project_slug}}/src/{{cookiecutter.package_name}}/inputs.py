@@ -12,6 +12,8 @@ from typing import Any
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
+from . import jsonbody
+
 
 class AsciiIntegerConverter(IntegerConverter):
     """``<int:...>`` in URL rules: ASCII digits only; anything else is a 404."""
@@ -26,7 +28,4 @@ class JSONProvider(DefaultJSONProvider):
     ensure_ascii = False
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        try:
-            return super().loads(s, **kwargs)
-        except RecursionError:
-            raise ValueError("JSON nested too deeply") from None
+        return jsonbody.loads(s, **kwargs)

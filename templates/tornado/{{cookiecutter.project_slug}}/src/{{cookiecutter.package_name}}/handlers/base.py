@@ -3,7 +3,6 @@ bodies for the API."""
 
 from __future__ import annotations
 
-import json
 import traceback
 from typing import Any
 
@@ -17,6 +16,7 @@ from tornado.web import (
     stream_request_body,
 )
 
+from .. import jsonbody
 from ..settings import as_int
 
 # Sent with every response, error pages included. The pages load scripts and styles from
@@ -176,11 +176,9 @@ class JsonBodyHandler(JsonHandler):
 def parse_json(body: str | bytes, what: str = "the body") -> Any:
     """JSON from a client; 400 when it is not valid JSON or nested too deeply to parse."""
     try:
-        return json.loads(body)
-    except ValueError as error:  # UnicodeDecodeError is a ValueError too
+        return jsonbody.loads(body)
+    except ValueError as error:  # UnicodeDecodeError and too deep a document too
         raise ApiError(400, f"{what} is not valid JSON: {error}") from None
-    except RecursionError:
-        raise ApiError(400, f"{what} is nested too deeply") from None
 
 
 def header_bytes(headers: HTTPHeaders) -> int:

@@ -58,6 +58,12 @@ KNOWN_BOOLEANS = {
     "not 'on''; its config.check_bool is not settings.check_bool"
 }
 
+KNOWN_PORT_IN_USE = {
+    "cubicweb": "measured: exit status 1 and a traceback ending in waitress.create_server's "
+    "OSError: [Errno 98] Address already in use (its server.py); settings.listen_error gives the "
+    "one line"
+}
+
 
 def boolean_cases(framework: str) -> list[tuple[str, str]]:
     return [(name, expr) for name, expr in probes(framework).get("booleans", {}).items()]
@@ -132,8 +138,12 @@ def test_a_bad_boolean_stops_the_start_with_one_line(
 
 
 def test_a_port_in_use_stops_the_start_with_one_line(
-    project_env: ProjectEnv, production_config: dict[str, str], tmp_path: Path
+    project_env: ProjectEnv,
+    production_config: dict[str, str],
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
+    known_failure(request, project_env.framework, KNOWN_PORT_IN_USE)
     with socket.socket() as taken:
         taken.bind((HOST, 0))
         taken.listen()

@@ -74,7 +74,7 @@ class MessagesTest(FeedTestCase):
     def test_deeply_nested_json_is_400(self) -> None:
         response, body = self.post_json("/api/messages", "[" * 200_000)
         assert response.code == 400
-        assert body["error"] == "the body is nested too deeply"
+        assert body["error"].endswith("nested too deeply")
 
     def test_a_cursor_past_the_history_pages_through_without_replay(self) -> None:
         """history is 20 in testing: 30 messages come in two pages, each exactly once."""

@@ -146,7 +146,7 @@ class MessagesTest(FeedTestCase):
         assert error.startswith("the message is not valid JSON")
         await socket.write_message("[" * 200_000)
         error = json.loads(await socket.read_message())["error"]
-        assert error == "the message is nested too deeply"
+        assert error.endswith("nested too deeply")
         await socket.write_message(json.dumps({"text": ""}))
         assert "text" in json.loads(await socket.read_message())["error"]
 

@@ -79,6 +79,7 @@ def test_sigterm_with_stuck_clients_exits_0_within_5_s_and_answers_the_slow_requ
             if slow is not None:
                 slow.join(timeout=10)
         output = server.output()
+    print(f"\n{framework}: exit status {code} {elapsed:.2f} s after SIGTERM")
     assert code == 0, f"exit status {code} after {elapsed:.1f} s:\n{output[-2000:]}"
     assert elapsed < STOP_WITHIN, f"took {elapsed:.1f} s to stop:\n{output[-2000:]}"
     if slow_route:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import pytest
+
 # live_server.py ships in every generated project; pytest's pythonpath puts the skeleton on
 # sys.path so these tests drive the servers with the very same helpers.
 from live_server import STARTUP_TIMEOUT, LiveServer, Reply, find_free_port, start
@@ -29,6 +31,7 @@ LICENSES: list[str] = TEMPLATE_CONTEXT["license"]
 # The name every framework is baked with for the deep checks: non-ASCII on purpose.
 PROJECT_NAME = "Café Ünïcode"
 PROJECT_SLUG = "cafe-unicode"
+PACKAGE_NAME = "cafe_unicode"
 ENV_PREFIX = "CAFE_UNICODE_"
 TEST_SECRET = "repo-tests-secret-not-for-production"
 # Worker processes for starters whose production server forks: more than one, so that state
@@ -42,6 +45,18 @@ NO_DATA_LAYER = "no database yet: see its framework issue"
 def framework_info(framework: str) -> dict[str, Any]:
     path = REPO_DIR / "templates" / framework / "framework.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def probes(framework: str) -> dict[str, Any]:
+    """What the shared robustness suite needs to know about a starter: its framework.json probes."""
+    return framework_info(framework)["probes"]
+
+
+def known_failure(request: Any, framework: str, known: dict[str, str]) -> None:
+    """Mark this test a strict xfail for ``framework`` when ``known`` lists its measured failure,
+    so that it stays visible and turns red the day it is fixed."""
+    if framework in known:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known[framework]))
 
 
 def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> str:

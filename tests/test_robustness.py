@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from live_server import Reply
 
-from tests.harness import Server, build_request, framework_info, raw_request
+from tests.harness import Server, build_request, probes, raw_request
 
 LONG = 100_000
 # The shared policy ({{cookiecutter.project_slug}}/src/.../security_headers.py), restated here on
@@ -40,10 +40,6 @@ TRAVERSALS = [
     b"%2e%2e%5c%2e%2e%5c%2e%2e%5cetc%5cpasswd",
     b"....//....//....//etc/passwd",
 ]
-
-
-def probes(framework: str) -> dict[str, Any]:
-    return framework_info(framework)["probes"]
 
 
 def post(probe: dict[str, Any], body: bytes, content_type: str | None) -> bytes:

@@ -119,3 +119,41 @@ def test_pending_migrations_name_the_command() -> None:
     message = str(settings.pending_migrations_error(2))
     assert "2 pending" in message
     assert settings.MIGRATE_COMMAND in message
+
+
+SPELLINGS = ["true", "1", "yes", "on", "false", "0", "no", "off"]
+
+
+@pytest.mark.parametrize("word", SPELLINGS)
+@pytest.mark.parametrize("case", [str.lower, str.upper, str.title])
+def test_booleans_accept_every_spelling_in_any_case(word: str, case: object) -> None:
+    spelled = case(word)  # type: ignore[operator]
+    assert settings.check_bool(f" {spelled} ", "FLAG") is (word in settings.TRUE_WORDS)
+
+
+@pytest.mark.parametrize("value", [True, False, 1, 0])
+def test_booleans_take_the_values_config_files_give(value: object) -> None:
+    assert settings.check_bool(value, "FLAG") is bool(value)
+
+
+@pytest.mark.parametrize("value", ["", "maybe", "2", "-1", "tru", "offf", "y", "n", None, 2, 0.0])
+def test_booleans_refuse_anything_else_in_one_line(value: object) -> None:
+    with pytest.raises(settings.ConfigError, match=settings.env_var("FLAG")) as refused:
+        settings.check_bool(value, "FLAG")
+    assert "\n" not in str(refused.value) and "on/off" in str(refused.value)
+
+
+@pytest.mark.parametrize("length", [8, settings.MIN_SECRET_KEY_LENGTH - 1])
+def test_production_refuses_a_short_secret_without_showing_it(length: int) -> None:
+    secret = ("Zq9x" * 8)[:length]
+    with pytest.raises(settings.ConfigError, match=settings.env_var("SECRET_KEY")) as refused:
+        settings.resolve_secret_key("production", secret)
+    message = str(refused.value)
+    assert f"at least {settings.MIN_SECRET_KEY_LENGTH} characters" in message
+    assert secret not in message and "\n" not in message
+
+
+def test_production_takes_a_secret_of_the_minimum_length_and_development_any() -> None:
+    secret = "s" * settings.MIN_SECRET_KEY_LENGTH
+    assert settings.resolve_secret_key("production", secret) == secret
+    assert settings.resolve_secret_key("development", "short") == "short"

@@ -10,10 +10,12 @@ everywhere: one line naming the variable.
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "PORT": 8000,
     "LOG_LEVEL": "INFO",
 }
+# The spellings of a boolean setting, in any case; anything else is refused (as_bool).
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+BOOL_RULE = "must be true or false (or 1/0, yes/no, on/off, in any case)"
+# The shortest secret production accepts: a short one can be guessed offline from one cookie.
+MIN_SECRET_KEY_LENGTH = 24
 # Written at bake time by the generator and git-ignored; read only outside production.
 SECRET_KEY_FILE = ".secret_key"
 # The checkout this package is installed from in editable mode (src/<package>/settings.py).
@@ -90,6 +98,31 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+def as_bool(value: Any) -> bool | None:
+    """``value`` as a bool when it spells one: a bool, the integer 1 or 0 (as JSON or TOML give
+    them), or true/false, 1/0, yes/no, on/off in any case, blanks around ignored. None for
+    anything else, "" included: the caller refuses it.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """The boolean setting ``name`` (without the prefix), or one line naming its variable."""
+    flag = as_bool(value)
+    if flag is None:
+        raise ConfigError(f"{env_var(name)} {BOOL_RULE}, not {value!r}")
+    return flag
+
+
 def check_port(value: Any) -> int:
     port = as_int(value)
     if port is None or not 1 <= port <= 65535:
@@ -133,15 +166,19 @@ def _read_secret_file() -> str | None:
 def resolve_secret_key(environment: str, configured: str | None) -> str:
     """The configured secret; outside production, fall back to the local file from the bake.
 
-    Production never falls back: a missing secret there is a deployment error.
+    Production never falls back: a missing secret there is a deployment error, and so is one
+    shorter than ``MIN_SECRET_KEY_LENGTH`` characters.
     """
+    generate = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    if environment == "production" and not configured:
+        raise ConfigError(f"{env_var('SECRET_KEY')} must be set in production ({generate})")
+    if environment == "production" and len(configured or "") < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{env_var('SECRET_KEY')} must be at least {MIN_SECRET_KEY_LENGTH} characters in "
+            f"production, not {len(configured or '')} ({generate})"
+        )
     if configured:
         return configured
-    if environment == "production":
-        raise ConfigError(
-            f"{env_var('SECRET_KEY')} must be set in production "
-            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-        )
     secret = _read_secret_file()
     if secret is None:
         log.warning(
@@ -249,6 +286,29 @@ def check_redis_url(value: Any) -> str:
             f"not {value!r}"
         )
     return str(value)
+
+
+def listen_error(host: str, port: int, error: OSError) -> ConfigError | None:
+    """The one-line error for an address the server cannot listen on (taken, not allowed, not
+    this machine's); None for any other OSError."""
+    if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+        return None
+    return ConfigError(f"{env_var('PORT')}: cannot listen on {host}:{port} ({error.strerror})")
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Bind ``host:port`` once and let it go, for a server that would otherwise retry or print a
+    traceback when it cannot listen there (gunicorn retries five times, then exits 1)."""
+    try:
+        address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(address[0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address[4])
+    except OSError as error:
+        problem = listen_error(host, port, error)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def pending_migrations_error(count: int) -> ConfigError:

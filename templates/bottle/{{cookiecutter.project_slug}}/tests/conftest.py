@@ -21,7 +21,7 @@ from webtest import TestApp
 from {{ cookiecutter.package_name }} import database, settings
 from {{ cookiecutter.package_name }}.app import create_app
 
-SECRET = "test-secret-key"
+SECRET = "test-secret-key-of-24-characters"
 # Small, so the 413 tests stay fast.
 MAX_UPLOAD_BYTES = 4096
 MakeApp = Callable[..., bottle.Bottle]

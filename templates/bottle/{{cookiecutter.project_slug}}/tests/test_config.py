@@ -16,7 +16,7 @@ from {{ cookiecutter.package_name }}.config import check_extensions
 
 def test_each_environment_reads_its_own_ini_file() -> None:
     testing = create_app("testing", {"SECRET_KEY": "s"}).config
-    production = create_app("production", {"SECRET_KEY": "s"}).config
+    production = create_app("production", {"SECRET_KEY": "s" * 24}).config
     assert (testing["app.server"], testing["app.https"], testing["app.log_level"]) == (
         "wsgiref",
         False,
@@ -39,7 +39,7 @@ def test_the_database_and_uploads_default_to_var_per_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(settings.env_var("DATABASE_URL"))
-    config = create_app("production", {"SECRET_KEY": "s"}).config
+    config = create_app("production", {"SECRET_KEY": "s" * 24}).config
     var = settings.PROJECT_ROOT / "var"
     assert config["app.database_path"] == var / "production.sqlite3"
     assert config["app.upload_dir"] == var / "production-uploads"
@@ -67,7 +67,7 @@ def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyP
         "MAX_UPLOAD_BYTES": "2048",
         "UPLOAD_EXTENSIONS": "md, .TXT",
         "SERVER": "Cheroot",
-        "SECRET_KEY": "from-the-environment",
+        "SECRET_KEY": "from-the-environment-24-characters",
         "WORKERS": "3",
         "THREADS": "8",
         "UPLOAD_DIR": "/srv/files",
@@ -80,7 +80,7 @@ def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyP
     assert config["app.max_upload_bytes"] == 2048
     assert config["app.upload_extensions"] == {".md", ".txt"}
     assert config["app.server"] == "cheroot"
-    assert config["app.secret_key"] == "from-the-environment"
+    assert config["app.secret_key"] == "from-the-environment-24-characters"
     assert (config["app.workers"], config["app.threads"]) == (3, 8)
     assert config["app.upload_dir"] == Path("/srv/files")
 

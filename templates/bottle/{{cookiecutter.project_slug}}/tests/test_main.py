@@ -46,7 +46,10 @@ def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 def production(monkeypatch: pytest.MonkeyPatch, database_path: Path) -> Path:
     """Production settings on the test's migrated database."""
     configure(
-        monkeypatch, ENV="production", SECRET_KEY="s", DATABASE_URL=f"sqlite:///{database_path}"
+        monkeypatch,
+        ENV="production",
+        SECRET_KEY="s" * 24,
+        DATABASE_URL=f"sqlite:///{database_path}",
     )
     return database_path
 
@@ -185,7 +188,7 @@ def test_production_refuses_pending_migrations_until_migrate(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "fresh" / "production.sqlite3"
-    configure(monkeypatch, ENV="production", SECRET_KEY="s", DATABASE_URL=f"sqlite:///{path}")
+    configure(monkeypatch, ENV="production", SECRET_KEY="s" * 24, DATABASE_URL=f"sqlite:///{path}")
     line = one_line_exit(capsys)
     assert f"pending migration(s): run `{settings.MIGRATE_COMMAND}` first" in line
     assert fake_run.calls == []

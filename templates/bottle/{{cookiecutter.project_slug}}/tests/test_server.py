@@ -23,7 +23,7 @@ import pytest
 from {{ cookiecutter.package_name }} import app as app_module
 from {{ cookiecutter.package_name }} import database, security, server
 
-SECRET = "live-test-secret"
+SECRET = "live-test-secret-of-24-characters"
 ONE_MIB = 1024 * 1024
 
 

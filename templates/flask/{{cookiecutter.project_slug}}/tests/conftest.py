@@ -21,7 +21,7 @@ from {{ cookiecutter.package_name }} import create_app, database, settings
 
 from .migrated_databases import MigratedDatabases
 
-TEST_SECRET = "test-secret-key"
+TEST_SECRET = "test-secret-key-of-24-characters"
 CSRF_INPUT = re.compile(r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">')
 # Read once, before the autouse fixture below clears the prefix from the environment.
 TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))

@@ -65,17 +65,18 @@ def test_create_app_mapping_is_the_last_layer(make_app, monkeypatch) -> None:
 
 def test_environment_is_chosen_by_env_var(monkeypatch) -> None:
     monkeypatch.setenv(f"{PREFIX}ENV", "production")
-    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "from-the-environment-24-characters")
     app = create_app()
     assert app.config["ENVIRONMENT"] == "production"
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SECRET_KEY"] == "from-the-environment-24-characters"
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_secret_key_is_taken_verbatim(monkeypatch) -> None:
     # JSON parsing would make this the integer 12345.
-    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "12345")
-    assert create_app({"ENV": "production"}).config["SECRET_KEY"] == "12345"
+    digits = "1234567890" * 3
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", digits)
+    assert create_app({"ENV": "production"}).config["SECRET_KEY"] == digits
 
 
 def test_secret_key_fallbacks_from_json_list(make_app, monkeypatch) -> None:
@@ -133,7 +134,7 @@ def test_production_never_runs_the_debugger(monkeypatch) -> None:
     """`flask run --debug` sets FLASK_DEBUG before it builds the app."""
     monkeypatch.setenv("FLASK_DEBUG", "1")
     with pytest.raises(settings.ConfigError, match="production never runs the debugger"):
-        create_app({"ENV": "production", "SECRET_KEY": "s"})
+        create_app({"ENV": "production", "SECRET_KEY": "s" * 24})
     assert create_app({"ENV": "development", "SECRET_KEY": "s"}).debug is True
 
 
@@ -167,7 +168,7 @@ def test_bad_values_name_the_variable(monkeypatch, name: str, value: str) -> Non
 def test_flask_run_debug_in_production_is_one_line(tmp_path: Path) -> None:
     """`flask run --debug` builds the app through Flask's own command line."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(PREFIX)}
-    env.update({f"{PREFIX}ENV": "production", f"{PREFIX}SECRET_KEY": "s", "FLASK_DEBUG": "0"})
+    env.update({f"{PREFIX}ENV": "production", f"{PREFIX}SECRET_KEY": "s" * 24, "FLASK_DEBUG": "0"})
     env[f"{PREFIX}DATABASE_URL"] = f"sqlite:///{tmp_path}/db.sqlite3"
     package = "{{ cookiecutter.package_name }}"
     command = [sys.executable, "-m", "flask", "--app", package, "run", "--debug"]

@@ -39,7 +39,7 @@ def gunicorn_run(monkeypatch) -> list[ProductionServer]:
 def production_env(monkeypatch, database_url: str) -> None:
     """Production settings on a migrated database."""
     monkeypatch.setenv(f"{PREFIX}ENV", "production")
-    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "production-secret")
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "production-secret-of-24-characters")
     monkeypatch.setenv(f"{PREFIX}DATABASE_URL", database_url)
 
 
@@ -93,7 +93,7 @@ def test_production_refuses_pending_migrations_until_migrate(
     monkeypatch, tmp_path, gunicorn_run
 ) -> None:
     monkeypatch.setenv(f"{PREFIX}ENV", "production")
-    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "production-secret")
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "production-secret-of-24-characters")
     monkeypatch.setenv(f"{PREFIX}DATABASE_URL", f"sqlite:///{tmp_path}/fresh.sqlite3")
     refused = invoke()
     assert refused.exit_code == 2
@@ -110,7 +110,7 @@ def test_production_refuses_pending_migrations_until_migrate(
 
 def test_an_unreachable_database_is_one_line(monkeypatch, gunicorn_run) -> None:
     monkeypatch.setenv(f"{PREFIX}ENV", "production")
-    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "production-secret")
+    monkeypatch.setenv(f"{PREFIX}SECRET_KEY", "production-secret-of-24-characters")
     monkeypatch.setenv(f"{PREFIX}DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:1/app")
     result = invoke()
     assert result.exit_code == 2

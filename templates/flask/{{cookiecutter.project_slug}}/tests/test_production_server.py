@@ -25,7 +25,11 @@ UNICODE_TEXT = "Grüße, 世界 🎉"
 @pytest.fixture
 def production(database_url: str) -> dict[str, str]:
     """Production settings on the test's migrated database."""
-    return {"ENV": "production", "SECRET_KEY": "integration-secret", "DATABASE_URL": database_url}
+    return {
+        "ENV": "production",
+        "SECRET_KEY": "integration-secret-of-24-characters",
+        "DATABASE_URL": database_url,
+    }
 
 
 @pytest.fixture

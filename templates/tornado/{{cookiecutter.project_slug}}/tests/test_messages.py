@@ -74,7 +74,7 @@ class MessagesTest(FeedTestCase):
     def test_deeply_nested_json_is_400(self) -> None:
         response, body = self.post_json("/api/messages", "[" * 200_000)
         assert response.code == 400
-        assert body["error"] == "the body is nested too deeply"
+        assert body["error"].endswith("nested too deeply")
 
     def test_a_cursor_past_the_history_pages_through_without_replay(self) -> None:
         """history is 20 in testing: 30 messages come in two pages, each exactly once."""
@@ -146,7 +146,7 @@ class MessagesTest(FeedTestCase):
         assert error.startswith("the message is not valid JSON")
         await socket.write_message("[" * 200_000)
         error = json.loads(await socket.read_message())["error"]
-        assert error == "the message is nested too deeply"
+        assert error.endswith("nested too deeply")
         await socket.write_message(json.dumps({"text": ""}))
         assert "text" in json.loads(await socket.read_message())["error"]
 

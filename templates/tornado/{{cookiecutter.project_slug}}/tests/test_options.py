@@ -14,7 +14,7 @@ from {{ cookiecutter.package_name }}.options import config_file, new_parser
 from {{ cookiecutter.package_name }}.options import load_options as load_command
 from {{ cookiecutter.package_name }}.settings import ConfigError, env_var
 
-SECRET = {env_var("SECRET_KEY"): "s3cret"}
+SECRET = {env_var("SECRET_KEY"): "s3cret-of-at-least-24-characters"}
 
 
 def load_options(environment: str, argv: Any = ("",), environ: Any = None) -> OptionParser:

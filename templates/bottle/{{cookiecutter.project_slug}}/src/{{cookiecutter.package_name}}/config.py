@@ -43,13 +43,7 @@ def check_server(value: Any) -> str:
 
 
 def check_https(value: Any) -> bool:
-    flags = {"1": True, "true": True, "yes": True, "on": True}
-    flags |= {"0": False, "false": False, "no": False, "off": False}
-    if isinstance(value, bool):
-        return value
-    if str(value).strip().lower() not in flags:
-        raise invalid("HTTPS", "true or false", value)
-    return flags[str(value).strip().lower()]
+    return settings.check_bool(value, "HTTPS")
 
 
 def check_upload_dir(value: Any) -> Path:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import errno
 import importlib.util
 import logging
 import os
@@ -172,8 +171,7 @@ def serve() -> None:
         )
     except OSError as error:
         # A port taken or not allowed: one line, as for a bad setting.
-        if error.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
-            raise settings.ConfigError(
-                f"{settings.env_var('PORT')}: cannot listen on {host}:{port} ({error.strerror})"
-            ) from None
-        raise
+        problem = settings.listen_error(host, port, error)
+        if problem is None:
+            raise
+        raise problem from None

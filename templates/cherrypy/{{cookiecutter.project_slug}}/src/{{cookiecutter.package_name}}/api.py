@@ -16,6 +16,7 @@ from typing import Any
 import cherrypy
 from sqlalchemy import select
 
+from . import jsonbody
 from .models import MAX_TITLE_LENGTH, Item, parse_id
 
 
@@ -60,7 +61,7 @@ def json_processor(entity: Any) -> None:
     """
     body = entity.fp.read()
     with cherrypy.HTTPError.handle(ValueError, 400, "Invalid JSON document"):
-        cherrypy.request.json = json.loads(body.decode("utf-8"))
+        cherrypy.request.json = jsonbody.loads(body.decode("utf-8"))
 
 
 def refuse_unknown(params: dict[str, Any]) -> None:
@@ -109,6 +110,19 @@ def find_item(item_id: str) -> Item:
 
 
 @cherrypy.expose
+class NoResource:
+    """What a path under ``/api/items/<id>/`` dispatches to: a 404 whatever the method."""
+
+    def GET(self, *_segments: str, **_params: Any) -> None:
+        raise cherrypy.NotFound()
+
+    HEAD = POST = PUT = PATCH = DELETE = OPTIONS = GET
+
+
+NO_RESOURCE = NoResource()
+
+
+@cherrypy.expose
 @cherrypy.tools.json_out()
 class ItemResource:
     """``/api/items/<id>``; the ID arrives as the ``item_id`` parameter (see ``_cp_dispatch``)."""
@@ -144,8 +158,10 @@ class ItemsAPI:
         if len(vpath) == 1:
             cherrypy.request.params["item_id"] = vpath.pop()
             return self.item
-        vpath.clear()  # /api/items/1/true: an unknown resource, not item 1
-        return None
+        # /api/items/1/true: an unknown resource, not item 1 nor the collection (whose 405
+        # would say PUT is not allowed on a resource that does not exist).
+        vpath.clear()
+        return NO_RESOURCE
 
     def GET(self, done: str | None = None, **unknown: Any) -> dict[str, Any]:
         refuse_unknown(unknown)

@@ -40,14 +40,10 @@ def _optional_port(value: Any) -> int:
 
 
 def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    lowered = str(value).strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError("must be true or false")
+    flag = settings.as_bool(value)
+    if flag is None:
+        raise ValueError(settings.BOOL_RULE)
+    return flag
 
 
 def _existing_file(value: Any) -> str | None:

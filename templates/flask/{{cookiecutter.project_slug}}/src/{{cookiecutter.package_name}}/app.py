@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 from flask import Flask, Response, jsonify
-from flask.json.provider import DefaultJSONProvider
 
 from . import (
     DESCRIPTION,
@@ -17,6 +16,7 @@ from . import (
     cli,
     database,
     errors,
+    inputs,
     models,
     security,
     sessions,
@@ -51,6 +51,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def build_app(test_config: Mapping[str, Any] | None) -> Flask:
     app = Flask(__name__)
+    # Before any blueprint adds its rules: <int:...> then takes ASCII digits only.
+    app.url_map.converters["int"] = inputs.AsciiIntegerConverter
+    app.json = inputs.JSONProvider(app)
     environment = settings.check_environment(
         (test_config or {}).get("ENV") or settings.current_environment()
     )
@@ -61,9 +64,6 @@ def build_app(test_config: Mapping[str, Any] | None) -> Flask:
         )
     load_config(app, environment, test_config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
-    # Send non-ASCII text as UTF-8, not as \uXXXX escapes: JSON is UTF-8 by definition.
-    if isinstance(app.json, DefaultJSONProvider):
-        app.json.ensure_ascii = False
 
     @app.context_processor
     def project_context() -> dict[str, str]:

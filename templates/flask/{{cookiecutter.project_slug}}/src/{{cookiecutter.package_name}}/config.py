@@ -48,6 +48,17 @@ class DefaultConfig:
     NOTES_MAX_PER_PAGE: int = 100
 
 
+# Flask's boolean settings and ours. from_prefixed_env reads true, false, 1 and 0 as JSON and
+# keeps any other text ("off", "no") as a string, which Flask would take as true.
+BOOLEAN_KEYS = tuple(
+    sorted(
+        name
+        for name, value in {**Flask.default_config, **vars(DefaultConfig)}.items()
+        if name.isupper() and isinstance(value, bool)
+    )
+)
+
+
 def load_config(app: Flask, environment: str, overrides: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` layer by layer, then check it. Raises ``settings.ConfigError``."""
     config = app.config
@@ -90,6 +101,8 @@ def check_config(config: Config) -> None:
     config["PORT"] = settings.check_port(config["PORT"])
     config["LOG_LEVEL"] = settings.check_log_level(config["LOG_LEVEL"])
     config["WORKERS"] = settings.check_workers(config["WORKERS"])
+    for name in BOOLEAN_KEYS:
+        config[name] = settings.check_bool(config[name], name)
     for name in ("MAX_CONTENT_LENGTH", "NOTES_PER_PAGE", "NOTES_MAX_PER_PAGE"):
         config[name] = positive_int(config[name], name)
     if config["WTF_CSRF_TIME_LIMIT"] is not None:

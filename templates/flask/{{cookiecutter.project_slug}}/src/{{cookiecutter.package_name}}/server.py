@@ -80,4 +80,5 @@ class ProductionServer(BaseApplication):
         # exits. Measured on 2 cores: a worker took 2-3 s to exit after SIGTERM, long enough
         # for gunicorn to kill it at GRACEFUL_TIMEOUT.
         gc.freeze()
+        settings.check_can_listen(self.application.config["HOST"], self.application.config["PORT"])
         super().run()

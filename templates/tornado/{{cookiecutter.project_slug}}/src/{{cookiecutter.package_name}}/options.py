@@ -25,8 +25,6 @@ GROUP = "application"
 COMMANDS = ("serve", "migrate")
 # The contract's LOG_LEVEL sets the option tornado calls ``logging``.
 ENVIRON_NAMES = {"logging": "LOG_LEVEL"}
-TRUE = ("true", "1", "yes", "on")
-FALSE = ("false", "0", "no", "off")
 # Never shown by --help: the value may be a secret.
 HIDDEN = ("secret_key",)
 
@@ -84,10 +82,11 @@ def environ_name(option: str) -> str:
 
 
 def parse_bool(raw: str, name: str) -> bool:
-    value = raw.strip().lower()
-    if value in TRUE + FALSE:
-        return value in TRUE
-    raise ConfigError(f"{name} must be true or false (or 1/0, yes/no, on/off), not {raw!r}")
+    """The shared rule (settings.as_bool); ``name`` is the variable or the ``--flag``."""
+    flag = settings.as_bool(raw)
+    if flag is None:
+        raise ConfigError(f"{name} {settings.BOOL_RULE}, not {raw!r}")
+    return flag
 
 
 def apply_environ(parser: OptionParser, environ: Mapping[str, str]) -> None:

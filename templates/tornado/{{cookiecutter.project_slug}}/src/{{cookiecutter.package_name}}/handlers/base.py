@@ -3,7 +3,6 @@ bodies for the API."""
 
 from __future__ import annotations
 
-import json
 import traceback
 from typing import Any
 
@@ -18,7 +17,9 @@ from tornado.web import (
     stream_request_body,
 )
 
+from .. import jsonbody
 from ..security_headers import SecurityPolicy
+from ..settings import as_int
 
 # The application's limits on a request's target (path + query) and on its header fields, in
 # bytes. They are well under the server's max_header_size, past which Tornado closes the
@@ -66,6 +67,21 @@ class BaseHandler(RequestHandler):
         # Tornado's default "TornadoServer/<version>" tells an attacker which bugs to try.
         del headers["Server"]
         headers["X-Worker"] = worker_id()
+
+    def allowed_methods(self) -> list[str]:
+        """The methods this handler implements: RequestHandler's own answer 405."""
+        return [
+            method
+            for method in self.SUPPORTED_METHODS
+            if getattr(type(self), method.lower(), None)
+            is not getattr(RequestHandler, method.lower(), None)
+        ]
+
+    def finish(self, chunk: str | bytes | dict[str, Any] | None = None) -> Any:
+        # Tornado answers a method the handler lacks with a bare 405; HTTP wants the Allow list.
+        if self.get_status() == 405:
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
+        return super().finish(chunk)
 
     def wants_html(self) -> bool:
         """A browser asking for a page (not the API): errors are HTML for it."""
@@ -122,11 +138,8 @@ class JsonHandler(BaseHandler):
         raw = self.get_query_argument(name, None)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
+        value = as_int(raw)  # ASCII digits only: int() also reads "١" or "²"
+        if value is None or value < minimum:
             raise ApiError(400, f"{name} must be an integer >= {minimum}, not {raw!r}")
         return value
 
@@ -175,11 +188,9 @@ class JsonBodyHandler(JsonHandler):
 def parse_json(body: str | bytes | bytearray, what: str = "the body") -> Any:
     """JSON from a client; 400 when it is not valid JSON or nested too deeply to parse."""
     try:
-        return json.loads(body)
-    except ValueError as error:  # UnicodeDecodeError is a ValueError too
+        return jsonbody.loads(body)
+    except ValueError as error:  # UnicodeDecodeError and too deep a document too
         raise ApiError(400, f"{what} is not valid JSON: {error}") from None
-    except RecursionError:
-        raise ApiError(400, f"{what} is nested too deeply") from None
 
 
 def header_bytes(headers: HTTPHeaders) -> int:

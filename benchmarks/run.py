@@ -12,7 +12,9 @@ from pathlib import Path
 from benchmarks import machine
 from benchmarks.connections import measure_connections
 from benchmarks.frameworks import FRAMEWORKS, PROJECT_SLUG, REPO_DIR, SERVING
+from benchmarks.postgres import Postgres
 from benchmarks.project import Installed, bake_api, bake_cli, install, time_to_green
+from benchmarks.reads import database_schemes
 from benchmarks.report import FrameworkResults, render
 from benchmarks.runtime import RuntimeResult, measure_runtime
 from benchmarks.wrk import choose_tool
@@ -64,6 +66,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--tornado-connections", type=int, default=10_000, metavar="N")
     parser.add_argument("--connection-runs", type=int, default=None, help="default: --runs")
+    parser.add_argument(
+        "--no-postgres", dest="postgres", action="store_false", help="skip the PostgreSQL reads"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown file")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--note", action="append", default=[], help="add a line to the notes")
@@ -80,7 +85,9 @@ def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def bench_framework(framework: str, args: argparse.Namespace, tool: str) -> FrameworkResults:
+def bench_framework(
+    framework: str, args: argparse.Namespace, tool: str, postgres: Postgres
+) -> FrameworkResults:
     results = FrameworkResults(framework)
     with tempfile.TemporaryDirectory(prefix=f"bench-{framework}-") as scratch:
         root = Path(scratch)
@@ -107,19 +114,30 @@ def bench_framework(framework: str, args: argparse.Namespace, tool: str) -> Fram
                 results.tests.append(test_seconds)
             progress(f"{framework}: time to green {results.install} + {results.tests}")
         if "runtime" in args.sections:
-            results.runtime = runtime(project, root, args, tool)
+            results.runtime = runtime(project, root, args, tool, postgres)
         if "connections" in args.sections and framework == "tornado":
             results.connections = connections(project, args)
     return results
 
 
-def runtime(project: Installed, root: Path, args: argparse.Namespace, tool: str) -> RuntimeResult:
+def runtime(
+    project: Installed, root: Path, args: argparse.Namespace, tool: str, postgres: Postgres
+) -> list[RuntimeResult]:
+    """/health and the SQLite read on the starter's servers, then the PostgreSQL read."""
     logs = root / "logs"
     logs.mkdir()
-    result = measure_runtime(project, logs, tool, args.runs, args.duration, args.connections)
-    rates = [round(x.requests_per_second) for x in result.bare.loads + result.baked.loads]
-    progress(f"{project.framework}: runtime bare+baked req/s {rates}")
-    return result
+    load = (tool, args.runs, args.duration, args.connections)
+    schemes = database_schemes(project.framework)
+    sqlite = ("SQLite", f"sqlite:///{logs / 'bench.sqlite3'}") if "sqlite" in schemes else None
+    results = measure_runtime(project, logs, *load, database=sqlite)
+    if "postgresql" in schemes and args.postgres:
+        url = postgres.database()
+        if url:
+            results += measure_runtime(project, logs, *load, ("PostgreSQL", url), health=False)
+    for result in results:
+        rates = [round(x.requests_per_second) for x in result.bare.loads + result.baked.loads]
+        progress(f"{project.framework}: {result.endpoint} bare+baked req/s {rates}")
+    return results
 
 
 def connections(project: Installed, args: argparse.Namespace) -> list[dict[str, object]]:
@@ -145,13 +163,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     results = []
     failures = []
-    for framework in args.frameworks:
-        progress(f"{framework}: start")
-        try:
-            results.append(bench_framework(framework, args, tool))
-        except Exception as error:  # one framework's failure must not lose the others' figures
-            progress(f"{framework}: FAILED: {error}")
-            failures.append(f"{framework} failed, no figures: {str(error).splitlines()[0]}")
+    with Postgres() as postgres:
+        for framework in args.frameworks:
+            progress(f"{framework}: start")
+            try:
+                results.append(bench_framework(framework, args, tool, postgres))
+            except Exception as error:  # one framework's failure must not lose the others' figures
+                progress(f"{framework}: FAILED: {error}")
+                failures.append(f"{framework} failed, no figures: {str(error).splitlines()[0]}")
+        failures += postgres.failures
     settings = (
         f"{args.runs} run(s) per figure; load {args.duration:g} s × {args.connections} "
         f"connections per run with {tool}; {args.tornado_connections:,} Tornado long polls; "

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks import machine
-from benchmarks.connections import measure_connections
+from benchmarks.connections import measure_connections, open_files_ceiling
 from benchmarks.frameworks import FRAMEWORKS, PROJECT_SLUG, REPO_DIR, SERVING
 from benchmarks.postgres import Postgres
 from benchmarks.project import Installed, bake_api, bake_cli, install, time_to_green
@@ -64,8 +64,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--load", choices=("auto", "wrk", "python"), default="auto", help="load generator"
     )
-    parser.add_argument("--tornado-connections", type=int, default=10_000, metavar="N")
-    parser.add_argument("--connection-runs", type=int, default=None, help="default: --runs")
+    parser.add_argument("--tornado-connections", type=int, default=50_000, metavar="N")
+    parser.add_argument("--connection-runs", type=int, default=1, help="default: 1")
     parser.add_argument(
         "--no-postgres", dest="postgres", action="store_false", help="skip the PostgreSQL reads"
     )
@@ -141,8 +141,8 @@ def runtime(
 
 
 def connections(project: Installed, args: argparse.Namespace) -> list[dict[str, object]]:
-    runs = args.runs if args.connection_runs is None else args.connection_runs
-    timeout = max(60.0, args.tornado_connections / 50)
+    runs = args.connection_runs
+    timeout = max(60.0, min(args.tornado_connections, open_files_ceiling()) / 100)
     reports = [measure_connections(project, args.tornado_connections, timeout) for _ in range(runs)]
     progress(f"tornado: connections {[report['held'] for report in reports]}")
     return reports

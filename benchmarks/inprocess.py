@@ -114,7 +114,7 @@ def hook_lists(app: Any) -> dict[str, list[Any]]:
 def ablate(app: WSGIApp, path: str, requests: int, rounds: int) -> None:
     """Each hook in turn left out, interleaved with the full app: the CPU µs per request that
     hook costs, as the difference of the two minima over ``rounds`` (like timeit: other work
-    on the machine only ever adds time). Bottle's route plugins are reported the same way."""
+    on the machine only ever adds time)."""
     for kind, funcs in hook_lists(app).items():
         for index, func in enumerate(list(funcs)):
             with_hook, without = [], []
@@ -125,15 +125,6 @@ def ablate(app: WSGIApp, path: str, requests: int, rounds: int) -> None:
                 funcs.insert(index, func)
             saved = min(with_hook) - min(without)
             print(f"  {saved:6.1f} µs/req  {kind}: {getattr(func, '__qualname__', func)}")
-    for plugin in list(getattr(app, "plugins", [])):
-        with_plugin, without = [], []
-        for _ in range(rounds):
-            with_plugin.append(cpu_us_per_request(app, path, requests))
-            app.uninstall(plugin)
-            without.append(cpu_us_per_request(app, path, requests))
-            app.install(plugin)
-        saved = min(with_plugin) - min(without)
-        print(f"  {saved:6.1f} µs/req  plugin: {type(plugin).__name__}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +142,14 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{args.side} {args.path} answered {status}")
     if args.ablate:
         ablate(app, args.path, args.requests, args.ablate)
-        return 0
+    else:
+        measure(app, args)
+    if args.framework == "cherrypy":
+        sys.modules["cherrypy"].engine.exit()
+    return 0
+
+
+def measure(app: WSGIApp, args: argparse.Namespace) -> None:
     profiler = cProfile.Profile() if args.profile else None
     started = time.process_time()
     if profiler:
@@ -171,7 +169,6 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  own {own * per:7.1f}  cum {cumulative * per:7.1f}  µs/req  {calls / args.requests:5.1f}×  {where}"
             )
-    return 0
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per load")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per load")
+    parser.add_argument("--green-runs", type=int, default=1, help="time-to-green runs (default 1)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
     parser.add_argument(
         "--load", choices=("auto", "wrk", "python"), default="auto", help="load generator"
@@ -108,7 +109,7 @@ def bench_framework(
         results.versions = machine.versions(project.python, SERVING[framework].distributions)
         progress(f"{framework}: installed in {seconds:.1f} s ({results.versions})")
         if "green" in args.sections:
-            for _ in range(args.runs):
+            for _ in range(args.green_runs):
                 install_seconds, test_seconds = time_to_green(framework)
                 results.install.append(install_seconds)
                 results.tests.append(test_seconds)

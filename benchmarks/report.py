@@ -23,6 +23,7 @@ class FrameworkResults:
     tests: list[float] = field(default_factory=list)
     runtime: list[RuntimeResult] = field(default_factory=list)
     connections: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
 
 
 def _row(cells: Sequence[object]) -> str:

@@ -60,6 +60,13 @@ def test_connections_goal_is_reported_as_not_met_when_a_run_holds_fewer() -> Non
     lines = connections_section([FrameworkResults("tornado", connections=[report])])
     assert "Goal 100 held: NOT met in every run." in lines
 
+    capped = report | {"target": 50_000, "limited_by": "the hard open-file limit (100)"}
+    lines = connections_section([FrameworkResults("tornado", connections=[capped])])
+    assert (
+        "Goal 50,000 held: NOT met in every run. Asked 100 only: the hard open-file limit (100)."
+        in lines
+    )
+
 
 @pytest.mark.xdist_group("benchmarks")
 def test_tiny_run_writes_every_section_for_one_framework(tmp_path: Path) -> None:

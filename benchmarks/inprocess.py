@@ -127,28 +127,6 @@ def ablate(app: WSGIApp, path: str, requests: int, rounds: int) -> None:
             print(f"  {saved:6.1f} µs/req  {kind}: {getattr(func, '__qualname__', func)}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.inprocess")
-    parser.add_argument("framework", choices=("flask", "bottle", "cherrypy"))
-    parser.add_argument("side", choices=("baked", "bare"))
-    parser.add_argument("path")
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--profile", type=int, default=0, metavar="N", help="top N functions")
-    parser.add_argument("--ablate", type=int, default=0, metavar="ROUNDS", help="hook by hook")
-    args = parser.parse_args(argv)
-    app = (baked_app if args.side == "baked" else bare_app)(args.framework)
-    for _ in range(200):  # warm-up: caches, lazy imports, the first database connection
-        if (status := call(app, args.path)) != 200:
-            raise SystemExit(f"{args.side} {args.path} answered {status}")
-    if args.ablate:
-        ablate(app, args.path, args.requests, args.ablate)
-    else:
-        measure(app, args)
-    if args.framework == "cherrypy":
-        sys.modules["cherrypy"].engine.exit()
-    return 0
-
-
 def measure(app: WSGIApp, args: argparse.Namespace) -> None:
     profiler = cProfile.Profile() if args.profile else None
     started = time.process_time()
@@ -169,6 +147,28 @@ def measure(app: WSGIApp, args: argparse.Namespace) -> None:
             print(
                 f"  own {own * per:7.1f}  cum {cumulative * per:7.1f}  µs/req  {calls / args.requests:5.1f}×  {where}"
             )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.inprocess")
+    parser.add_argument("framework", choices=("flask", "bottle", "cherrypy"))
+    parser.add_argument("side", choices=("baked", "bare"))
+    parser.add_argument("path")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="top N functions")
+    parser.add_argument("--ablate", type=int, default=0, metavar="ROUNDS", help="hook by hook")
+    args = parser.parse_args(argv)
+    app = (baked_app if args.side == "baked" else bare_app)(args.framework)
+    for _ in range(200):  # warm-up: caches, lazy imports, the first database connection
+        if (status := call(app, args.path)) != 200:
+            raise SystemExit(f"{args.side} {args.path} answered {status}")
+    if args.ablate:
+        ablate(app, args.path, args.requests, args.ablate)
+    else:
+        measure(app, args)
+    if args.framework == "cherrypy":
+        sys.modules["cherrypy"].engine.exit()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Sections 3 and 4: baked vs bare under the same server and load; their memory."""
+"""Sections 3 and 4: baked vs bare under the same server and load; their memory.
+
+Endpoints: ``GET /health``, and one item read by id through the starter's data layer against
+the bare app doing the same read with the same driver on the same database (see ``reads.py``).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from live_server import LiveServer
 from benchmarks.frameworks import SERVING
 from benchmarks.load import Throughput, load
 from benchmarks.project import Installed
+from benchmarks.reads import create_item
 from benchmarks.servers import cpu_seconds, peak_rss_mib, start_baked, start_bare, stop
 from benchmarks.wrk import run_wrk
 
-PATH = "/health"
+HEALTH = "/health"
 WARM_UP_SECONDS = 2.0
 REQUEST_TIMEOUT = 5.0
 
@@ -44,35 +49,72 @@ class RuntimeResult:
     tool: str
     bare: Side
     baked: Side
+    endpoint: str = f"GET {HEALTH}"
+
+    def round_ratios(self) -> list[float]:
+        """baked ÷ bare req/s of each round: both loads of a round ran back to back."""
+        pairs = zip(self.baked.loads, self.bare.loads, strict=True)
+        return [baked.requests_per_second / bare.requests_per_second for baked, bare in pairs]
+
+
+def measure_endpoint(
+    servers: dict[str, LiveServer], path: str, tool: str, runs: int, duration: float, clients: int
+) -> dict[str, Side]:
+    """Warm both up, then ``runs`` rounds, bare first in even rounds and baked first in odd
+    ones (ABBA...), so that drift in the machine's load hits both sides alike."""
+    sides = {name: Side() for name in servers}
+    for name, server in servers.items():
+        run_load(tool, server.port, path, min(WARM_UP_SECONDS, duration), clients)
+        sides[name].rss_warm_mib = peak_rss_mib(server)
+    for round_number in range(runs):
+        order = ("bare", "baked") if round_number % 2 == 0 else ("baked", "bare")
+        for name in order:
+            cpu_before = cpu_seconds(servers[name])
+            result = run_load(tool, servers[name].port, path, duration, clients)
+            cpu = cpu_seconds(servers[name]) - cpu_before
+            sides[name].loads.append(result)
+            sides[name].cpu_us_per_request.append(cpu * 1e6 / max(result.requests, 1))
+    for name, server in servers.items():
+        sides[name].rss_loaded_mib = peak_rss_mib(server)
+    return sides
 
 
 def measure_runtime(
-    project: Installed, log_dir: Path, tool: str, runs: int, duration: float, connections: int
-) -> RuntimeResult:
-    """Both servers up at once; loads alternate between them so drift hits both alike."""
+    project: Installed,
+    log_dir: Path,
+    tool: str,
+    runs: int,
+    duration: float,
+    connections: int,
+    database: tuple[str, str] | None = None,
+    health: bool = True,
+) -> list[RuntimeResult]:
+    """Both servers up at once on the same database (``(label, url)``, or the starter's
+    default); ``/health`` if asked, then one item read by id when a database is given."""
     serving = SERVING[project.framework]
-    sides = {"bare": Side(), "baked": Side()}
+    url = database[1] if database else None
     servers: dict[str, LiveServer] = {}
+    results = []
     try:
-        # The baked server first: for CubicWeb it creates the instance both apps open.
-        servers["baked"] = start_baked(project, log_dir)
+        # The baked server first: it migrates the database (for CubicWeb: creates the
+        # instance) that both apps open.
+        servers["baked"] = start_baked(project, log_dir, url)
         servers["baked"].wait_until_healthy(serving.startup_timeout)
-        servers["bare"] = start_bare(project, log_dir)
+        servers["bare"] = start_bare(project, log_dir, url)
         servers["bare"].wait_until_healthy(serving.startup_timeout)
-        for name, server in servers.items():
-            run_load(tool, server.port, PATH, min(WARM_UP_SECONDS, duration), connections)
-            sides[name].rss_warm_mib = peak_rss_mib(server)
-        for round_number in range(runs):
-            order = ("bare", "baked") if round_number % 2 == 0 else ("baked", "bare")
-            for name in order:
-                cpu_before = cpu_seconds(servers[name])
-                result = run_load(tool, servers[name].port, PATH, duration, connections)
-                cpu = cpu_seconds(servers[name]) - cpu_before
-                sides[name].loads.append(result)
-                sides[name].cpu_us_per_request.append(cpu * 1e6 / max(result.requests, 1))
-        for name, server in servers.items():
-            sides[name].rss_loaded_mib = peak_rss_mib(server)
+        endpoints = [(f"GET {HEALTH}", HEALTH)] if health else []
+        if database:
+            path = create_item(project.framework, servers["baked"], servers["bare"])
+            endpoints.append((f"GET one item by id ({database[0]})", path))
+        for label, path in endpoints:
+            sides = measure_endpoint(servers, path, tool, runs, duration, connections)
+            results.append(
+                RuntimeResult(
+                    project.framework, serving.server, tool, sides["bare"], sides["baked"], label
+                )
+            )
     finally:
-        for name, server in servers.items():
-            sides[name].exit_status = stop(server)
-    return RuntimeResult(project.framework, serving.server, tool, sides["bare"], sides["baked"])
+        exits = {name: stop(server) for name, server in servers.items()}
+    for result in results:
+        result.bare.exit_status, result.baked.exit_status = exits.get("bare"), exits.get("baked")
+    return results

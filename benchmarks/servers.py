@@ -8,6 +8,7 @@ from pathlib import Path
 from live_server import LiveServer, find_free_port, start
 
 from benchmarks import procfs
+from benchmarks.bare.data import DATABASE_ENV
 from benchmarks.frameworks import ENV_PREFIX, SERVING, bare_command, has_data_layer
 from benchmarks.project import Installed, clean_environ
 
@@ -39,8 +40,9 @@ def instance_dir(log_dir: Path) -> Path:
     return log_dir / "cubicweb-instances"
 
 
-def start_baked(project: Installed, log_dir: Path) -> LiveServer:
-    """The project's console script in production, as its README runs it."""
+def start_baked(project: Installed, log_dir: Path, database_url: str | None = None) -> LiveServer:
+    """The project's console script in production, as its README runs it; on its default
+    database unless ``database_url`` is given."""
     port = find_free_port()
     settings = {
         "ENV": "production",
@@ -51,6 +53,8 @@ def start_baked(project: Installed, log_dir: Path) -> LiveServer:
         "INSTANCE_DIR": str(instance_dir(log_dir)),
         **SERVING[project.framework].baked_settings,
     }
+    if database_url:
+        settings["DATABASE_URL"] = database_url
     env = clean_environ({ENV_PREFIX + key: value for key, value in settings.items()})
     log_path = log_dir / f"{project.framework}-baked.log"
     command = [str(project.console_script)]
@@ -70,9 +74,16 @@ def start_baked(project: Installed, log_dir: Path) -> LiveServer:
     return start(command, port=port, log_path=log_path, env=env, cwd=project.project_dir)
 
 
-def start_bare(project: Installed, log_dir: Path) -> LiveServer:
-    """``benchmarks/bare/<framework>_app.py`` with the project's interpreter and packages."""
+def start_bare(project: Installed, log_dir: Path, database_url: str | None = None) -> LiveServer:
+    """``benchmarks/bare/<framework>_app.py`` with the project's interpreter and packages,
+    reading ``database_url`` (see ``bare/data.py``)."""
     port = find_free_port()
     command = bare_command(project.framework, project.python, port, instance_dir(log_dir))
     log_path = log_dir / f"{project.framework}-bare.log"
-    return start(command, port=port, log_path=log_path, env=clean_environ(), cwd=log_dir)
+    return start(
+        command,
+        port=port,
+        log_path=log_path,
+        env=clean_environ({DATABASE_ENV: database_url or ""}),
+        cwd=log_dir,
+    )

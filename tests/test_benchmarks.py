@@ -60,6 +60,13 @@ def test_connections_goal_is_reported_as_not_met_when_a_run_holds_fewer() -> Non
     lines = connections_section([FrameworkResults("tornado", connections=[report])])
     assert "Goal 100 held: NOT met in every run." in lines
 
+    capped = report | {"target": 50_000, "limited_by": "the hard open-file limit (100)"}
+    lines = connections_section([FrameworkResults("tornado", connections=[capped])])
+    assert (
+        "Goal 50,000 held: NOT met in every run. Asked 100 only: the hard open-file limit (100)."
+        in lines
+    )
+
 
 @pytest.mark.xdist_group("benchmarks")
 def test_tiny_run_writes_every_section_for_one_framework(tmp_path: Path) -> None:
@@ -71,16 +78,18 @@ def test_tiny_run_writes_every_section_for_one_framework(tmp_path: Path) -> None
     markdown = output.read_text(encoding="utf-8")
     for title in ("## 1. Bake time", "## 3. Runtime", "## 4. Memory"):
         assert title in markdown
-    runtime_row = next(
-        line for line in markdown.splitlines() if line.startswith("| bottle | waitress")
-    )
-    cells = [cell.strip() for cell in runtime_row.strip("|").split("|")]
-    bare_rate, baked_rate = float(cells[2]), float(cells[5])
-    assert bare_rate > 0 and baked_rate > 0
-    assert re.fullmatch(r"\*\*\d+\.\d\d\*\*( ⚠)?", cells[8])
-    assert re.fullmatch(r"\d+ → \d+", cells[9]), "server CPU per request, bare → baked"
-    assert cells[10] == "0", "the servers answered every request with 2xx"
-    assert cells[11] == "0/0", "both servers stopped cleanly on SIGTERM"
+    for endpoint in ("GET /health", "GET one item by id (SQLite)"):
+        runtime_row = next(
+            line for line in markdown.splitlines() if line.startswith(f"| bottle | {endpoint} |")
+        )
+        cells = [cell.strip() for cell in runtime_row.strip("|").split("|")]
+        bare_rate, baked_rate = float(cells[3]), float(cells[6])
+        assert bare_rate > 0 and baked_rate > 0
+        assert re.fullmatch(r"\*\*\d+\.\d\d\*\*( ⚠)? \(\d+\.\d\d–\d+\.\d\d\)", cells[9])
+        assert re.fullmatch(r"\d+ → \d+", cells[10]), "server CPU per request, bare → baked"
+        assert re.fullmatch(r"\d+\.\d\d", cells[11]), "CPU ratio"
+        assert cells[12] == "0", "the servers answered every request with 2xx"
+        assert cells[13] == "0/0", "both servers stopped cleanly on SIGTERM"
     assert "| bottle | bottle 0.13" in markdown
 
 

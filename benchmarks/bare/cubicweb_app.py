@@ -1,9 +1,10 @@
-"""Bare CubicWeb: CubicWeb's Pyramid integration (``cubicweb.pyramid``) plus one /health view.
+"""Bare CubicWeb: CubicWeb's Pyramid integration (``cubicweb.pyramid``) plus a /health tween.
 
 It opens an existing instance (the baked project's, created by its first production start)
-and adds nothing else: no extra ``cubicweb.includes`` (auth, session, RDF API), and /health
-returns a constant without querying the repository. Served by waitress with the starter's
-thread count.
+and adds nothing else: no extra ``cubicweb.includes`` (auth, session, RDF API). /health is
+answered at the same layer as in the starter, a tween over all of CubicWeb's (before routing),
+with a constant instead of the starter's cached repository check. Served by waitress with the
+starter's thread count.
 """
 
 from __future__ import annotations
@@ -12,17 +13,28 @@ import argparse
 import os
 import secrets
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
 import waitress
 from pyramid.config import Configurator
+from pyramid.registry import Registry
 from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.router import Router
+from pyramid.tweens import INGRESS
+
+Handler = Callable[[Request], Response]
 
 
-def health(request: Request) -> dict[str, str]:
-    return {"status": "ok"}
+def health_tween_factory(handler: Handler, registry: Registry) -> Handler:
+    def health_tween(request: Request) -> Response:
+        if request.path_info != "/health" or request.method not in ("GET", "HEAD"):
+            return handler(request)
+        return Response(json_body={"status": "ok"}, charset="utf-8")
+
+    return health_tween
 
 
 def make_app(instance: str, port: int) -> Router:
@@ -35,8 +47,7 @@ def make_app(instance: str, port: int) -> Router:
     )
     config.registry["cubicweb.config"] = cwconfig
     config.include("cubicweb.pyramid")
-    config.add_route("health", "/health")
-    config.add_view(health, route_name="health", request_method="GET", renderer="json")
+    config.add_tween(f"{__name__}.health_tween_factory", under=INGRESS)
     return config.make_wsgi_app()
 
 

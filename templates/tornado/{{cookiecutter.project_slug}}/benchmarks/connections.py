@@ -10,6 +10,13 @@ run is bounded by ``--timeout``; the server (and Redis) is stopped with SIGTERM 
     python benchmarks/connections.py                 # 10,000 long polls, one process
     python benchmarks/connections.py --workers 2     # 10,000 across 2 workers and Redis
     python benchmarks/connections.py -n 500          # a quick run
+    python benchmarks/connections.py -n 50000        # from 127.0.0.1, 127.0.0.2, ...
+
+Linux gives a client one range of ephemeral ports (28,232 by default) per source address and
+destination, so past 25,000 connections the polls come from several loopback addresses
+(127.0.0.1, 127.0.0.2, ...; all of 127/8 is loopback). Each connection is also an open file in
+this script and in the server: the run needs an open-file limit (``ulimit -n``, raised here up
+to the hard limit) above the count, or it stops before starting and says so.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from typing import Any
 from {{ cookiecutter.package_name }}.settings import PREFIX, env_var
 
 HOST = "127.0.0.1"
+# Connections per source address: under the 28,232 ports of Linux's default ephemeral range.
+PER_SOURCE_ADDRESS = 25_000
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -59,6 +68,11 @@ def raise_open_file_limit(needed: int) -> None:
     if hard != resource.RLIM_INFINITY and hard < needed:
         sys.exit(f"need {needed} open files but the hard limit is {hard}: raise it (ulimit -Hn)")
     resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
+def source_addresses(count: int) -> list[str]:
+    """127.0.0.1, 127.0.0.2, ...: one loopback address per ``PER_SOURCE_ADDRESS`` polls."""
+    return [f"127.0.0.{1 + index}" for index in range(max(1, -(-count // PER_SOURCE_ADDRESS)))]
 
 
 def free_port() -> int:
@@ -137,8 +151,9 @@ class Client:
         self.worker = ""  # the X-Worker header of the last answer
 
     @classmethod
-    async def connect(cls, port: int) -> Client:
-        return cls(*await asyncio.open_connection(HOST, port))
+    async def connect(cls, port: int, source: str | None = None) -> Client:
+        local = (source, 0) if source else None
+        return cls(*await asyncio.open_connection(HOST, port, local_addr=local))
 
     async def send(self, method: str, path: str, body: bytes = b"") -> None:
         head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\n"
@@ -205,19 +220,21 @@ async def one_client_per_worker(port: int, workers: int, deadline: float) -> lis
 
 
 async def open_long_polls(port: int, count: int, batch: int) -> tuple[list[Client], int]:
-    """Open ``count`` long polls, ``batch`` connection attempts at a time."""
+    """Open ``count`` long polls, ``batch`` connection attempts at a time, spread over the
+    source addresses."""
     gate = asyncio.Semaphore(batch)
+    sources = source_addresses(count)
 
-    async def open_one() -> Client | None:
+    async def open_one(index: int) -> Client | None:
         async with gate:
             try:
-                client = await Client.connect(port)
+                client = await Client.connect(port, sources[index % len(sources)])
             except OSError:
                 return None
             await client.send("GET", "/api/messages/updates?cursor=0")
             return client
 
-    results = await asyncio.gather(*(open_one() for _ in range(count)))
+    results = await asyncio.gather(*(open_one(index) for index in range(count)))
     polls = [client for client in results if client is not None]
     return polls, count - len(polls)
 
@@ -292,6 +309,7 @@ async def measure(args: argparse.Namespace, port: int, pid: int) -> dict[str, An
     return {
         "connections": args.connections,
         "workers": args.workers,
+        "source_addresses": len(source_addresses(args.connections)),
         "held": sum(held),
         "held_per_worker": per_worker,
         "failed_to_connect": failed,

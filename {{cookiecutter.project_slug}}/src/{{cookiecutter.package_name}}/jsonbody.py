@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 
-def loads(document: str | bytes, **options: Any) -> Any:
+def loads(document: str | bytes | bytearray, **options: Any) -> Any:
     """``json.loads``, except that a document nested too deeply for the parser (a body of
     100,000 ``[``) is a ValueError like any other invalid JSON: a 400 for the client, not the
     RecursionError that would be a 500."""

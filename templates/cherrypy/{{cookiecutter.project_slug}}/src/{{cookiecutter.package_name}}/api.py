@@ -153,7 +153,7 @@ class ItemsAPI:
     def __init__(self) -> None:
         self.item = ItemResource()
 
-    def _cp_dispatch(self, vpath: list[str]) -> ItemResource | None:
+    def _cp_dispatch(self, vpath: list[str]) -> ItemResource | NoResource:
         """``/api/items/<id>`` and nothing deeper: the ID becomes a parameter."""
         if len(vpath) == 1:
             cherrypy.request.params["item_id"] = vpath.pop()

@@ -53,6 +53,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--redis-url", help="with --workers 2+: this Redis instead of a redis-server of its own"
     )
+    parser.add_argument(
+        "--per-source-address",
+        type=int,
+        default=PER_SOURCE_ADDRESS,
+        help="polls from each of 127.0.0.1, 127.0.0.2, ... (default 25,000)",
+    )
     parser.add_argument("--health-requests", type=int, default=200, help="for p50/p99")
     parser.add_argument("--batch", type=int, default=200, help="connections opened at once")
     parser.add_argument("--timeout", type=float, default=180.0, help="bound on the whole run (s)")
@@ -70,9 +76,9 @@ def raise_open_file_limit(needed: int) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
-def source_addresses(count: int) -> list[str]:
-    """127.0.0.1, 127.0.0.2, ...: one loopback address per ``PER_SOURCE_ADDRESS`` polls."""
-    return [f"127.0.0.{1 + index}" for index in range(max(1, -(-count // PER_SOURCE_ADDRESS)))]
+def source_addresses(count: int, per_address: int = PER_SOURCE_ADDRESS) -> list[str]:
+    """127.0.0.1, 127.0.0.2, ...: one loopback address per ``per_address`` polls."""
+    return [f"127.0.0.{1 + index}" for index in range(max(1, -(-count // per_address)))]
 
 
 def free_port() -> int:
@@ -219,11 +225,12 @@ async def one_client_per_worker(port: int, workers: int, deadline: float) -> lis
     return [found[worker] for worker in sorted(found)]
 
 
-async def open_long_polls(port: int, count: int, batch: int) -> tuple[list[Client], int]:
+async def open_long_polls(
+    port: int, count: int, batch: int, sources: list[str]
+) -> tuple[list[Client], int]:
     """Open ``count`` long polls, ``batch`` connection attempts at a time, spread over the
     source addresses."""
     gate = asyncio.Semaphore(batch)
-    sources = source_addresses(count)
 
     async def open_one(index: int) -> Client | None:
         async with gate:
@@ -284,7 +291,8 @@ async def measure(args: argparse.Namespace, port: int, pid: int) -> dict[str, An
     rss_idle = rss_kib(pid)
 
     started = time.monotonic()
-    polls, failed = await open_long_polls(port, args.connections, args.batch)
+    sources = source_addresses(args.connections, args.per_source_address)
+    polls, failed = await open_long_polls(port, args.connections, args.batch, sources)
     held = await wait_for_waiting(controls, len(polls), deadline)
     open_seconds = time.monotonic() - started
     rss_held = rss_kib(pid)
@@ -309,7 +317,7 @@ async def measure(args: argparse.Namespace, port: int, pid: int) -> dict[str, An
     return {
         "connections": args.connections,
         "workers": args.workers,
-        "source_addresses": len(source_addresses(args.connections)),
+        "source_addresses": len(sources),
         "held": sum(held),
         "held_per_worker": per_worker,
         "failed_to_connect": failed,

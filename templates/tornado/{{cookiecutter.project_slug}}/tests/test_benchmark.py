@@ -35,6 +35,12 @@ def test_benchmark_smoke_run() -> None:
     assert report["delivery_p99_ms"] > 0
 
 
+def test_polls_come_from_several_loopback_addresses_past_the_per_address_count() -> None:
+    report = run_benchmark("-n", "40", "--per-source-address", "10")
+    assert report["source_addresses"] == 4
+    assert report["held"] == report["delivered"] == 40
+
+
 def test_benchmark_smoke_run_with_two_workers_and_redis(redis_url: str) -> None:
     report = run_benchmark("--workers", "2", "--redis-url", redis_url, "--timeout", "50")
     assert report["held"] == report["delivered"] == report["held_after_delivery"] == 20

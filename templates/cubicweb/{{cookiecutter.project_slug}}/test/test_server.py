@@ -120,7 +120,7 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
         state = cursor.fetchone()[0]
         cursor.execute(f"UPDATE cw_State SET cw_cwuri='None{state}' WHERE cw_eid={state}")
         cursor.execute(
-            "UPDATE cw_CWProperty SET cw_value='0.0.1' WHERE cw_pkey=%(key)s",
+            "UPDATE cw_CWProperty SET cw_value='0.0.0' WHERE cw_pkey=%(key)s",
             {"key": instance.VERSION_KEY + "{{ cookiecutter.package_name }}"},
         )
         connection.commit()
@@ -130,7 +130,7 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
     with instance.database_connection(created) as connection:
         cursor = connection.cursor()
         cursor.execute(f"SELECT cw_cwuri FROM cw_State WHERE cw_eid={state}")
-        assert cursor.fetchone()[0] == f"{created.base_url}{state}"  # migration/0.1.0_Any.py
+        assert cursor.fetchone()[0] == f"{created.base_url}{state}"  # migration/0.0.1_Any.py
 
     # An instance made before the cube shipped catalogs gets them from `migrate`.
     shutil.rmtree(instance.apphome(created) / "i18n")

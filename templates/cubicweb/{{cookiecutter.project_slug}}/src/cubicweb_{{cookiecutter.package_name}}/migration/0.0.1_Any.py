@@ -1,4 +1,5 @@
-"""Migration script for version 0.1.0, an example of a versioned one.
+"""Migration script for version 0.0.1, an example of a versioned one (it applies to databases
+recorded below 0.0.1, which only the tests make).
 
 ``{{ cookiecutter.project_slug }} migrate`` (``cubicweb-ctl upgrade`` underneath) runs, in version order, the scripts
 named ``<version>_Any.py`` that are newer than the version stored in the database and not newer

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import pytest
-
 # live_server.py ships in every generated project; pytest's pythonpath puts the skeleton on
 # sys.path so these tests drive the servers with the very same helpers.
 from live_server import STARTUP_TIMEOUT, LiveServer, Reply, find_free_port, start
@@ -50,13 +48,6 @@ def framework_info(framework: str) -> dict[str, Any]:
 def probes(framework: str) -> dict[str, Any]:
     """What the shared robustness suite needs to know about a starter: its framework.json probes."""
     return framework_info(framework)["probes"]
-
-
-def known_failure(request: Any, framework: str, known: dict[str, str]) -> None:
-    """Mark this test a strict xfail for ``framework`` when ``known`` lists its measured failure,
-    so that it stays visible and turns red the day it is fixed."""
-    if framework in known:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=known[framework]))
 
 
 def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> str:

@@ -21,7 +21,6 @@ from tests.harness import (
     Server,
     Services,
     framework_info,
-    known_failure,
     production_settings,
     running_server,
     start_server,
@@ -29,18 +28,9 @@ from tests.harness import (
 from tests.own_suite import assert_own_suite_passes
 
 STOP_TIMEOUT = 5.0
-# Measured failures of the CubicWeb starter, which another branch is rewriting.
-KNOWN_OWN_SUITE = {
-    "cubicweb": "test/test_config.py::test_production_requires_an_explicit_admin_password loads "
-    "production with SECRET_KEY='s3cret' (6 characters): 'CAFE_UNICODE_SECRET_KEY must be at "
-    "least 24 characters in production, not 6' (the shared rule of settings.resolve_secret_key)"
-}
 
 
-def test_own_test_suite_passes(
-    project_env: ProjectEnv, framework: str, request: pytest.FixtureRequest
-) -> None:
-    known_failure(request, framework, KNOWN_OWN_SUITE)
+def test_own_test_suite_passes(project_env: ProjectEnv, framework: str) -> None:
     assert_own_suite_passes(project_env)
 
 
@@ -48,7 +38,6 @@ def test_own_test_suite_passes_on_postgresql(
     framework: str, services: Services, request: pytest.FixtureRequest
 ) -> None:
     """The same suite with TEST_DATABASE_URL on a fresh PostgreSQL database (SQLite by default)."""
-    known_failure(request, framework, KNOWN_OWN_SUITE)
     info = framework_info(framework)
     if not info.get("data_layer"):
         pytest.skip(NO_DATA_LAYER)

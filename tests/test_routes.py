@@ -23,7 +23,6 @@ from tests.harness import (
     Server,
     build_request,
     framework_info,
-    known_failure,
     probes,
     raw_request,
 )
@@ -42,16 +41,6 @@ NON_ASCII_DIGITS = {
 # Sizes around Bottle's MEMFILE_MAX (102,400 bytes), where a multipart parser switches from
 # memory to a temporary file, and around 100 KiB of the whole body with the other fields.
 MULTIPART_SIZES = [102_400 + delta for delta in (-513, -257, -1, 0, 1, 256, 512)] + [99_999]
-# Measured failures of the CubicWeb starter, which another branch is rewriting.
-KNOWN_DEEP_JSON = {
-    "cubicweb": "measured: POST /api/search with 100,000 nested '[' is a 500 HTML page "
-    "(json.loads raises RecursionError); the shared jsonbody.loads makes it a 400"
-}
-KNOWN_NON_ASCII_IDS = {
-    "cubicweb": "measured: GET /api/articles/<its eid in Arabic-Indic, Devanagari or fullwidth "
-    "digits> is 200 with that article: the route {eid:\\d+} matches any Unicode digit and int() "
-    "reads it (superscripts are not \\d)"
-}
 
 
 def page_path(path: str, item: str | None) -> str:
@@ -79,7 +68,7 @@ def item(production_server: Server, framework: str) -> str:
 
 
 def test_32_concurrent_loads_of_every_html_page(
-    production_server: Server, framework: str, item: str, request: pytest.FixtureRequest
+    production_server: Server, framework: str, item: str
 ) -> None:
     pages = [page_path(path, item) for path in probes(framework)["html_pages"]]
     with ThreadPoolExecutor(CONCURRENT_LOADS) as pool:
@@ -90,10 +79,7 @@ def test_32_concurrent_loads_of_every_html_page(
             assert all("text/html" in reply.headers["Content-Type"] for reply in replies), path
 
 
-def test_deeply_nested_json_is_a_400(
-    production_server: Server, framework: str, request: pytest.FixtureRequest
-) -> None:
-    known_failure(request, framework, KNOWN_DEEP_JSON)
+def test_deeply_nested_json_is_a_400(production_server: Server, framework: str) -> None:
     probe = probes(framework)
     for opening, closing in (("[", "]"), ('{"a":', "}")):
         depth = min(NESTING, (probe["max_body_bytes"] - 1) // len(opening + closing))
@@ -116,10 +102,7 @@ def test_ids_in_non_ascii_digits_are_404(
     framework: str,
     item: str,
     script: str,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if script != "superscript":
-        known_failure(request, framework, KNOWN_NON_ASCII_IDS)
     routes = probes(framework)["id_routes"]
     if not routes:
         pytest.skip(f"{framework} has no route with an id")

@@ -24,7 +24,6 @@ from tests.harness import (
     PACKAGE_NAME,
     ProjectEnv,
     framework_info,
-    known_failure,
     probes,
     production_settings,
     start_server,
@@ -52,17 +51,6 @@ for value in values:
         results.append({"error": kinds, "message": str(error)})
 print(json.dumps(results))
 """
-# Measured failures of the CubicWeb starter, which another branch is rewriting.
-KNOWN_BOOLEANS = {
-    "cubicweb": "SECURE_COOKIES refuses on/off: 'CAFE_UNICODE_SECURE_COOKIES must be yes or no, "
-    "not 'on''; its config.check_bool is not settings.check_bool"
-}
-
-KNOWN_PORT_IN_USE = {
-    "cubicweb": "measured: exit status 1 and a traceback ending in waitress.create_server's "
-    "OSError: [Errno 98] Address already in use (its server.py); settings.listen_error gives the "
-    "one line"
-}
 
 
 def boolean_cases(framework: str) -> list[tuple[str, str]]:
@@ -88,12 +76,11 @@ def evaluate(
 
 
 def test_every_boolean_setting_takes_every_spelling_and_refuses_the_rest(
-    project_env: ProjectEnv, framework: str, request: pytest.FixtureRequest
+    project_env: ProjectEnv, framework: str
 ) -> None:
     cases = boolean_cases(framework)
     if not cases:
         pytest.skip(f"{framework} lists no boolean setting")
-    known_failure(request, framework, KNOWN_BOOLEANS)
     problems = []
     for name, expression in cases:
         results = evaluate(project_env, framework, name, expression, SPELLINGS + REFUSED)
@@ -141,9 +128,7 @@ def test_a_port_in_use_stops_the_start_with_one_line(
     project_env: ProjectEnv,
     production_config: dict[str, str],
     tmp_path: Path,
-    request: pytest.FixtureRequest,
 ) -> None:
-    known_failure(request, project_env.framework, KNOWN_PORT_IN_USE)
     with socket.socket() as taken:
         taken.bind((HOST, 0))
         taken.listen()

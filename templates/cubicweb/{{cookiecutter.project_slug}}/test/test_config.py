@@ -169,8 +169,7 @@ def test_a_port_in_use_is_one_line_before_the_reloader_starts(monkeypatch, capsy
         __main__.main(["serve"])
     assert raised.value.code == 2
     assert capsys.readouterr().err == (
-        f"error: {PREFIX}PORT: 127.0.0.1:{busy_port} is already in use"
-        " (another server is running there)\n"
+        f"error: {PREFIX}PORT: cannot listen on 127.0.0.1:{busy_port} (Address already in use)\n"
     )
     hupper.start_reloader.assert_not_called()
 
@@ -180,7 +179,7 @@ def test_a_port_in_use_is_a_config_error_for_the_server_too(busy_port):
 
     loaded = config.load_config(env(ENV="testing", PORT=str(busy_port)))
     app = mock.MagicMock()
-    with pytest.raises(ConfigError, match=f"{PREFIX}PORT: .* already in use"):
+    with pytest.raises(ConfigError, match=f"{PREFIX}PORT: cannot listen on .* already in use"):
         server.serve(app, loaded)
     app.registry["cubicweb.repository"].shutdown.assert_called_once()
 

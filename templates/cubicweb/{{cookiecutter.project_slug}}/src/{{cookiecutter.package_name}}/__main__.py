@@ -68,7 +68,8 @@ def serve(config: AppConfig) -> None:
         import hupper
 
         if not hupper.is_active():
-            server.check_port_free(config)
+            # Fail in one line now, before the reloader starts a child that would die on it.
+            settings.check_can_listen(config.host, config.port)
             instance.migrate(config)
             # The parent watches files and restarts the server in a child process.
             hupper.start_reloader(f"{__name__}.reloaded", shutdown_interval=3)

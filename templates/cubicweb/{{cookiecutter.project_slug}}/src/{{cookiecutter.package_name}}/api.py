@@ -16,7 +16,6 @@ a reader only sees the articles the schema lets them read (404 otherwise).
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from pyramid.csrf import check_csrf_origin, check_csrf_token
 from pyramid.request import Request
 from pyramid.response import Response
 
+from . import jsonbody
 from .auth import has_basic_credentials
 
 # Overridden by the "max_body_bytes" setting of config/<env>.ini (see wsgi.pyramid_settings).
@@ -68,7 +68,7 @@ def read_json_body(request: Request) -> Any:
     if (request.content_length or 0) > limit:
         raise ApiError(413, f"the body may not exceed {limit} bytes")
     try:
-        return json.loads(request.body.decode("utf-8"))
+        return jsonbody.loads(request.body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, "the body is not valid UTF-8") from None
     except ValueError:
@@ -271,6 +271,6 @@ def includeme(config: Configurator) -> None:
         article_create, route_name="api.articles", request_method="POST", require_csrf=False
     )
     config.add_view(method_not_allowed("POST"), route_name="api.articles", require_csrf=False)
-    config.add_route("api.article", r"/api/articles/{eid:\d+}")
+    config.add_route("api.article", "/api/articles/{eid:[0-9]+}")
     config.add_view(article_read, route_name="api.article", request_method="GET")
     config.add_view(method_not_allowed("GET", "HEAD"), route_name="api.article", require_csrf=False)

@@ -111,14 +111,6 @@ def check_interval(name: str, value: object) -> float:
     return seconds
 
 
-def check_bool(name: str, value: str) -> bool:
-    choices = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
-    try:
-        return choices[value.strip().lower()]
-    except KeyError:
-        raise ConfigError(f"{name} must be yes or no, not {value!r}") from None
-
-
 def check_base_url(value: str, host: str, port: int) -> str:
     """The public URL of the site; by default where the server listens."""
     if not value:
@@ -197,9 +189,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
         ),
         redis_url=settings.check_redis_url(redis) if (redis := from_env("REDIS_URL")) else None,
         app_settings=app_settings,
-        secure_cookies=check_bool(
-            settings.env_var("SECURE_COOKIES"),
-            from_env("SECURE_COOKIES") or own.get("secure_cookies", "no"),
+        secure_cookies=settings.check_bool(
+            from_env("SECURE_COOKIES") or own.get("secure_cookies", "no"), "SECURE_COOKIES"
         ),
         max_body_bytes=check_size(
             settings.env_var("MAX_BODY_BYTES"),

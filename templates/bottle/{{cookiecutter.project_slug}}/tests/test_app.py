@@ -10,7 +10,11 @@ import pytest
 from webtest import TestApp
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME, settings
-from {{ cookiecutter.package_name }}.security_headers import DEFAULT_CONTENT_SECURITY_POLICY, HSTS, load_policy
+from {{ cookiecutter.package_name }}.security_headers import (
+    DEFAULT_CONTENT_SECURITY_POLICY,
+    HSTS,
+    load_policy,
+)
 
 MakeApp = Callable[..., bottle.Bottle]
 

@@ -2,9 +2,9 @@
 
 The index and every same-origin page it links to load with no console error, no uncaught
 exception and no Content-Security-Policy violation; then each starter's main interaction is done
-as a person does it, through labelled fields and named buttons. One browser serves the whole
-session (per xdist worker); each test has a fresh context (cookies, storage). Playwright drives
-the system Chromium (``apt-get install chromium``), so ``playwright install`` is not needed.
+as a person does it, through labelled fields and named buttons. Each test has a fresh browser
+context (cookies, storage). Playwright drives the system Chromium (``apt-get install chromium``),
+so ``playwright install`` is not needed.
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 CUBICWEB_SKIP = "CubicWeb's pages and interaction (log in, publish) come with the cubicweb branch"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+# started, and other modules' tests call asyncio.run(). Items are ordered by framework, so this
+# is one browser per framework group, each launched in well under a second.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session (per xdist worker)."""
+    """One headless Chromium for this module's tests."""
     if CHROMIUM is None:
         pytest.skip("no chromium on PATH for the browser tests: apt-get install chromium")
     with sync_playwright() as playwright:  # stopping Playwright closes the browser

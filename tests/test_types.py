@@ -9,14 +9,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.harness import ProjectEnv, framework_info, run
 
 MYPY_TIMEOUT = 300
-# The CubicWeb starter is being rewritten, its typing with it; this skip goes at the merge.
-CUBICWEB_SKIP = "CubicWeb typing is done on the cubicweb branch"
 
 
 def test_mypy_configured_and_run_by_ci(baked_project: Path, framework: str) -> None:
@@ -36,7 +33,5 @@ def test_mypy_configured_and_run_by_ci(baked_project: Path, framework: str) -> N
 
 
 def test_mypy_is_clean(project_env: ProjectEnv) -> None:
-    if project_env.framework == "cubicweb":
-        pytest.skip(CUBICWEB_SKIP)
     output = run([str(project_env.bin_dir / "mypy")], project_env.project_dir, MYPY_TIMEOUT)
     assert "Success: no issues found" in output, output

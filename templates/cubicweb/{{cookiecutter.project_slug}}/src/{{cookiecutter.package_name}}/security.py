@@ -30,12 +30,17 @@ Handler = Callable[[Request], Response]
 #   builds handlers with new Function(): 'unsafe-eval'.
 # - style-src: forms and tabs (formrenderers.py, tabs.py, primary.py) write style="..." attributes.
 # - img-src: jquery.ui.css draws an image from a data: URL.
+# - frame-ancestors 'self' (and X-Frame-Options SAMEORIGIN): its edit forms post into a hidden
+#   iframe of the same page (``eformframe``) and read the validation answer from it; other
+#   sites still may not frame the pages.
 # JSON, RDF, errors rendered by the API and /health keep the shared policy.
 CUBICWEB_WEB_DIRECTIVES = {
     "script-src": "'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src": "'self' 'unsafe-inline'",
     "img-src": "'self' data:",
+    "frame-ancestors": "'self'",
 }
+CUBICWEB_WEB_FRAME_OPTIONS = "SAMEORIGIN"
 PATH_SEPARATORS = re.compile(r"[/\\]")
 
 
@@ -72,6 +77,7 @@ def security_tween_factory(handler: Handler, registry: Registry) -> Handler:
         headers = response.headers
         if response.content_type == "text/html":
             headers.setdefault("Content-Security-Policy", html_policy)
+            headers.setdefault("X-Frame-Options", CUBICWEB_WEB_FRAME_OPTIONS)
         https = policy.is_https_environ(request.environ)
         headers.extend(policy.missing(https, headers.keys()))
         return response

@@ -5,15 +5,19 @@ database: on SQLite every write then waits for the database lock. As CubicWeb's 
 ``pyramid.ini`` advises, sessions live in Redis when ``REDIS_URL`` is set (server side,
 so a logout revokes them); otherwise in a signed cookie (Pyramid's own factory). Either way a
 second process or a restart sees them.
+
+The data is pickled, as CubicWeb's own database sessions pickle it: cubicweb-web keeps Python
+objects in a session (the edit forms' ``rql_varmaker``), which JSON cannot hold. Redis is as
+trusted as the database; a cookie is unpickled only once its HMAC, made with ``SECRET_KEY``,
+checks out (production refuses a short or missing key).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pyramid.config import Configurator
-from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+from pyramid.session import PickleSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
 from . import settings
@@ -42,9 +46,6 @@ def session_factory(secret: str, redis_url: str | None, secure: bool) -> Any:
             cookie_httponly=True,
             cookie_samesite="Lax",
             url=redis_url,
-            # JSON, not pickle: what Redis hands back is never executed.
-            serialize=lambda data: json.dumps(data).encode(),
-            deserialize=json.loads,
         )
     return SignedCookieSessionFactory(
         secret,
@@ -52,7 +53,7 @@ def session_factory(secret: str, redis_url: str | None, secure: bool) -> Any:
         secure=secure,
         httponly=True,
         samesite="Lax",
-        serializer=JSONSerializer(),
+        serializer=PickleSerializer(),
     )
 
 

@@ -7,8 +7,8 @@ Run with a baked project's interpreter (its package importable), once per side, 
 It calls the app ``--requests`` times with the same GET, prints CPU µs per request (this
 process's CPU time, so background load hardly moves it) and, with ``--profile N``, cProfile's
 top N functions by own time, each in µs per request. Settings come from the environment as for
-the servers (``benchmarks.servers``); the bare app reads ``BARE_DATABASE_URL``. Flask, Bottle
-and CherryPy (WSGI); Tornado and CubicWeb are left to the server benchmarks.
+the servers (``benchmarks.servers``); the bare app reads ``BARE_DATABASE_URL``. The WSGI
+starters listed in ``BAKED_APPS``; the others are left to the server benchmarks.
 """
 
 from __future__ import annotations
@@ -27,15 +27,14 @@ from benchmarks.frameworks import BARE_DIR
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def baked_app(framework: str) -> WSGIApp:
-    if framework == "flask":
-        from cafe_unicode.app import create_app as create_flask_app
+def app_factory() -> WSGIApp:
+    """The baked app of a starter with a ``create_app`` factory."""
+    from cafe_unicode.app import create_app
 
-        return create_flask_app()  # type: ignore[no-any-return]
-    if framework == "bottle":
-        from cafe_unicode.app import create_app as create_bottle_app
+    return create_app()  # type: ignore[no-any-return]
 
-        return create_bottle_app()  # type: ignore[no-any-return]
+
+def cherrypy_site() -> WSGIApp:
     import cherrypy
     from cafe_unicode import configuration, database, site
 
@@ -43,6 +42,18 @@ def baked_app(framework: str) -> WSGIApp:
     database.prepare(config.database_url, "production")
     site.build(config)
     return start_cherrypy_engine(cherrypy)
+
+
+# The WSGI starters this tool loads, and how (the others are measured through their servers).
+BAKED_APPS: dict[str, Callable[[], WSGIApp]] = {
+    "flask": app_factory,
+    "bottle": app_factory,
+    "cherrypy": cherrypy_site,
+}
+
+
+def baked_app(framework: str) -> WSGIApp:
+    return BAKED_APPS[framework]()
 
 
 def bare_app(framework: str) -> WSGIApp:
@@ -151,7 +162,7 @@ def measure(app: WSGIApp, args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.inprocess")
-    parser.add_argument("framework", choices=("flask", "bottle", "cherrypy"))
+    parser.add_argument("framework", choices=sorted(BAKED_APPS))
     parser.add_argument("side", choices=("baked", "bare"))
     parser.add_argument("path")
     parser.add_argument("--requests", type=int, default=2000)

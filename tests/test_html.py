@@ -73,6 +73,8 @@ def html_errors(vnu_jar: Path, pages: list[Path]) -> dict[str, list[str]]:
     )
     errors: dict[str, list[str]] = {}
     for message in json.loads(result.stdout)["messages"]:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue  # an "info" warning, such as a skipped heading level
         name = Path(urlsplit(message.get("url", "")).path).name
         errors.setdefault(name, []).append(f"{message.get('lastLine')}: {message['message']}")
     return errors

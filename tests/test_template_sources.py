@@ -173,7 +173,7 @@ def test_next_steps_are_printed(tmp_path: Path, isolated_home: dict[str, str]) -
     steps = [line.strip() for line in output.splitlines() if line.startswith("  ")]
     assert steps[0] == "cd out/my-web-project"
     assert (tmp_path / steps[0].removeprefix("cd ")).is_dir()
-    assert steps[1] == "sudo apt-get install gettext", "CubicWeb needs msgfmt"
+    assert steps[1] == "sudo apt-get install gettext graphviz", "CubicWeb: msgfmt, dot"
     assert steps[2].startswith("python -m venv .venv && . .venv/bin/activate")
     assert steps[3:] == [
         'pip install -e ".[dev]"',

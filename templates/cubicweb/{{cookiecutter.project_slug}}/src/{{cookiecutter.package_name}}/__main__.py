@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def serve(config: AppConfig) -> None:
-    from . import instance, server, sessions
+    from . import instance, sessions
 
     if config.debug:
         import hupper

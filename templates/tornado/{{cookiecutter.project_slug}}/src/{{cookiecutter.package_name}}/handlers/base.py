@@ -51,22 +51,18 @@ class BaseHandler(RequestHandler):
     def set_default_headers(self) -> None:
         """The shared security headers (security_headers.py), before the handler runs: headers
         it sets itself replace them. Tornado calls this for each response, and again when
-        send_error() clears the headers. Measured with timeit (shared 2-core machine): 7-12 us
-        per call with set_header() for the 4 headers before; for the 6 of the shared policy and
-        the HTTPS check, 14-21 us with set_header(), 7-10 us written straight to the map."""
+        send_error() clears the headers. (Writing to the private ``_headers`` map instead of
+        set_header() saves about 7 us per request, measured; not worth leaving Tornado's API.)"""
         policy: SecurityPolicy = self.settings["security_policy"]
         request = self.request
         https = policy.is_https(
             request.protocol, request.remote_ip, request.headers.get("X-Forwarded-Proto")
         )
-        # The header map set_header() writes to, minus its per-value check: these values are
-        # checked once at start-up (about twice as fast, see above).
-        headers = self._headers
         for name, value in policy.headers(https):
-            headers[name] = value
+            self.set_header(name, value)
         # Tornado's default "TornadoServer/<version>" tells an attacker which bugs to try.
-        del headers["Server"]
-        headers["X-Worker"] = worker_id()
+        self.clear_header("Server")
+        self.set_header("X-Worker", worker_id())
 
     def allowed_methods(self) -> list[str]:
         """The methods this handler implements: RequestHandler's own answer 405."""

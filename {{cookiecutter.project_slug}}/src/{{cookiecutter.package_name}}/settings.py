@@ -288,15 +288,15 @@ def check_redis_url(value: Any) -> str:
     return str(value)
 
 
-def listen_error(host: str, port: int, error: OSError) -> ConfigError | None:
-    """The one-line error for an address the server cannot listen on (taken, not allowed, not
-    this machine's); None for any other OSError."""
+def listen_error(host: str, port: int, error: OSError, name: str = "PORT") -> ConfigError | None:
+    """The one-line error, naming the variable ``name``, for an address the server cannot listen
+    on (taken, not allowed, not this machine's); None for any other OSError."""
     if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
         return None
-    return ConfigError(f"{env_var('PORT')}: cannot listen on {host}:{port} ({error.strerror})")
+    return ConfigError(f"{env_var(name)}: cannot listen on {host}:{port} ({error.strerror})")
 
 
-def check_can_listen(host: str, port: int) -> None:
+def check_can_listen(host: str, port: int, name: str = "PORT") -> None:
     """Bind ``host:port`` once and let it go, for a server that would otherwise retry or print a
     traceback when it cannot listen there (gunicorn retries five times, then exits 1)."""
     try:
@@ -305,7 +305,7 @@ def check_can_listen(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address[4])
     except OSError as error:
-        problem = listen_error(host, port, error)
+        problem = listen_error(host, port, error, name)
         if problem is None:
             raise
         raise problem from None

@@ -6,7 +6,6 @@ The engine's own ``SignalHandler`` delivers the signals; these are the handlers 
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Callable, Iterable
 
@@ -109,13 +108,4 @@ def check_ports(addresses: Iterable[tuple[str, str, int]]) -> None:
     ``addresses`` are (variable without the prefix, host, port).
     """
     for name, host, port in addresses:
-        try:
-            family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            with socket.socket(family, socket.SOCK_STREAM) as probe:
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                probe.bind((host, port))
-        except OSError as error:
-            raise settings.ConfigError(
-                f"{settings.env_var(name)}: cannot listen on {host}:{port} "
-                f"({error.strerror or error})"
-            ) from None
+        settings.check_can_listen(host, port, name)

@@ -16,8 +16,8 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.options import OptionParser
 
+from . import settings
 from .app import Application, make_app
-from .settings import ConfigError, env_var
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -40,9 +40,10 @@ def bind(host: str, port: int) -> list[socket.socket]:
     try:
         return bind_sockets(port, host)
     except OSError as error:
-        raise ConfigError(
-            f"{env_var('PORT')}: cannot listen on {host}:{port}: {error.strerror or error}"
-        ) from None
+        problem = settings.listen_error(host, port, error)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def server_options(app: Application) -> dict[str, Any]:

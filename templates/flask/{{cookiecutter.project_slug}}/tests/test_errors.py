@@ -33,7 +33,8 @@ def debug_server(make_app, free_port: int) -> Iterator[int]:
     app = add_failing_routes(make_app("development"))
     app.debug = True
     server = make_server("127.0.0.1", free_port, DebuggedApplication(app, evalex=True))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop's next poll: every 0.5 s by default.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield free_port

@@ -1,60 +1,98 @@
 """The real production server: the console script under gunicorn, over HTTP on 127.0.0.1.
 
-``start_server`` comes from the project's root conftest.py.
+Starting a server is most of this module's time, so the module starts two, side by side, on
+one migrated database: ``server`` with the production defaults, shared by the tests that only
+send it requests, and ``second_server`` with the access log switched on, which one test reads
+the first one's notes from and then stops. ``start_server`` comes from the project's root
+conftest.py.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from live_server import LiveServer, find_free_port, start
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME, settings
+
+from .migrated_databases import MigratedDatabases
 
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 UNICODE_TEXT = "Grüße, 世界 🎉"
+JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture
-def production(database_url: str) -> dict[str, str]:
-    """Production settings on the test's migrated database."""
-    return {
+@pytest.fixture(scope="module")
+def production(databases: MigratedDatabases) -> Iterator[dict[str, str]]:
+    """Production settings on a migrated database of this module's own."""
+    url = databases.create()
+    yield {
         "ENV": "production",
         "SECRET_KEY": "integration-secret-of-24-characters",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": url,
+        "WORKERS": "2",
     }
+    databases.remove(url)
 
 
-@pytest.fixture
-def production_server(start_server: Callable[..., Any], production: dict[str, str]) -> Any:
-    return start_server(WORKERS="1", **production)
+@pytest.fixture(scope="module")
+def servers(
+    production: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two production servers (two workers each), started together and killed at the end."""
+    folder = tmp_path_factory.mktemp("production")
+    # Settings from the environment of the test run are dropped, as start_server does.
+    environ = {
+        key: value for key, value in os.environ.items() if not key.startswith(settings.PREFIX)
+    }
+    started: list[LiveServer] = []
+    try:
+        for number, extra in enumerate(({}, {"GUNICORN__ACCESSLOG": '"-"'})):
+            port = find_free_port()
+            config = {**production, **extra, "PORT": str(port)}
+            env = environ | {settings.env_var(name): value for name, value in config.items()}
+            log_path = folder / f"server-{number}.log"
+            command = [sys.executable, "-m", "{{ cookiecutter.package_name }}"]
+            started.append(start(command, port=port, log_path=log_path, env=env, cwd=folder))
+        for server in started:
+            server.wait_until_healthy(STARTUP_TIMEOUT)
+        first, second = started
+        yield first, second
+    finally:
+        for server in started:
+            server.kill()
 
 
-def test_two_workers_and_a_restart_share_the_notes(
-    start_server: Callable[..., Any], production: dict[str, str]
-) -> None:
-    """Each read opens a new connection, so gunicorn hands them to either worker."""
-    server = start_server(WORKERS="2", **production)
+@pytest.fixture(scope="module")
+def server(servers: tuple[LiveServer, LiveServer]) -> LiveServer:
+    return servers[0]
+
+
+@pytest.fixture(scope="module")
+def second_server(servers: tuple[LiveServer, LiveServer]) -> LiveServer:
+    return servers[1]
+
+
+def create_note(server: LiveServer) -> str:
+    """POST a note with non-ASCII text; its Location."""
     body = json.dumps({"text": UNICODE_TEXT}, ensure_ascii=False).encode()
-    created = server.request("POST", "/api/notes", body, {"Content-Type": "application/json"})
+    created = server.request("POST", "/api/notes", body, JSON)
     assert created.status == 201
-    location = created.headers["Location"]
-    for _ in range(12):
-        assert server.get(location).json()["text"] == UNICODE_TEXT
-    assert server.stop(signal.SIGTERM) == 0, server.output()
-    restarted = start_server(WORKERS="2", **production)
-    assert restarted.get(location).json()["text"] == UNICODE_TEXT
+    assert created.json()["text"] == UNICODE_TEXT
+    return created.headers["Location"]
 
 
-def test_production_server_over_http_then_sigterm(production_server: Any) -> None:
-    server = production_server
+def test_pages_over_http(server: LiveServer) -> None:
     health = server.get("/health")
     assert health.headers["Content-Type"] == "application/json"
     assert health.json()["status"] == "ok"
@@ -71,11 +109,8 @@ def test_production_server_over_http_then_sigterm(production_server: Any) -> Non
     cookie_flags = {flag.strip().lower() for flag in visits.headers["Set-Cookie"].split(";")}
     assert {"secure", "httponly", "samesite=lax"} <= cookie_flags
 
-    body = json.dumps({"text": UNICODE_TEXT}, ensure_ascii=False).encode()
-    created = server.request("POST", "/api/notes", body, {"Content-Type": "application/json"})
-    assert created.status == 201
-    assert created.json()["text"] == UNICODE_TEXT
 
+def test_errors_and_csrf_over_http_without_a_traceback(server: LiveServer) -> None:
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     forged = server.request("POST", "/greet", b"name=Ada", form)
     assert forged.status == 400
@@ -89,33 +124,48 @@ def test_production_server_over_http_then_sigterm(production_server: Any) -> Non
     assert api_missing.status == 404
     assert api_missing.json()["message"] == "note 999 does not exist"
 
-    # Hardening (security.py) as gunicorn delivers the request, and gunicorn's own limits.
+
+def test_hardening_as_gunicorn_delivers_the_request(server: LiveServer) -> None:
+    """security.py's headers and UTF-8 check behind gunicorn, and gunicorn's own limits."""
+    index = server.get("/")
     assert index.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in index.headers["Content-Security-Policy"]
-    assert health.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert server.get("/health").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert server.get("/hello/%FF%FE").status == 400
     assert server.get("/api/notes?tag=%FF%FE").json()["status"] == 400
     assert server.get("/health", x_padding="a" * 100_000).status == 431
     assert server.get("/" + "a" * 100_000).status == 414
 
-    started = time.monotonic()
-    code = server.stop(signal.SIGTERM)
-    assert code == 0, server.output()
-    assert time.monotonic() - started < STOP_TIMEOUT
+
+def test_two_workers_share_the_notes_and_log_no_requests(server: LiveServer) -> None:
+    """Each read opens a new connection, so gunicorn hands them to either worker."""
+    location = create_note(server)
+    for _ in range(12):
+        assert server.get(location).json()["text"] == UNICODE_TEXT
     output = server.output()
-    assert "Booting worker" in output
+    assert output.count("Booting worker") == 2
     assert "Traceback" not in output
-    # No access log by default: the reverse proxy in front logs the requests.
+    # No access log by default: the reverse proxy in front logs the requests. (gunicorn writes
+    # an access line just after its response, so the earlier tests' requests are the evidence.)
     assert '"GET /health HTTP/1.1" 200' not in output
 
 
-def test_production_access_log_on_stdout_when_switched_on(
-    start_server: Callable[..., Any], production: dict[str, str]
+def test_another_server_reads_the_notes_logs_access_and_stops_on_sigterm(
+    server: LiveServer, second_server: LiveServer
 ) -> None:
-    server = start_server(WORKERS="1", GUNICORN__ACCESSLOG='"-"', **production)
-    assert server.get("/health").status == 200
-    assert server.stop(signal.SIGTERM) == 0, server.output()
-    assert '"GET /health HTTP/1.1" 200' in server.output()
+    """A second process on the same database, as after a restart: the notes are in the
+    database, not in a worker. It logs each request once its access log is switched on."""
+    location = create_note(server)
+    assert second_server.get(location).json()["text"] == UNICODE_TEXT
+
+    started = time.monotonic()
+    assert second_server.stop(signal.SIGTERM) == 0, second_server.output()
+    assert time.monotonic() - started < STOP_TIMEOUT
+    output = second_server.output()
+    assert output.count("Booting worker") == 2
+    assert "Traceback" not in output
+    assert f'"GET {location} HTTP/1.1" 200' in output
+    assert server.get(location).status == 200
 
 
 def test_production_without_secret_prints_one_line(start_server: Callable[..., Any]) -> None:

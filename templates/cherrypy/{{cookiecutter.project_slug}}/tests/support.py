@@ -3,6 +3,9 @@
 ``SiteCase`` is CherryPy's own ``CPWebCase``: each test class starts the real engine and HTTP
 server in this process, so requests go through real sockets, tools, plugins and error pages.
 (Fixtures live in conftest.py; this module holds what test classes must subclass or call.)
+Test modules import this module and subclass ``support.SiteCase``: pytest collects every
+TestCase class in a module's namespace, so ``from .support import SiteCase`` would start one
+more server per module, to run nothing of ours.
 
 Databases: see migrated_databases.py (SQLite copies, or PostgreSQL clones with
 ``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL``).
@@ -17,6 +20,7 @@ import os
 import ssl
 from typing import Any, ClassVar
 
+import cheroot.server
 import cherrypy
 from cherrypy.test import helper
 from sqlalchemy import create_engine
@@ -28,6 +32,9 @@ from {{ cookiecutter.package_name }}.models import Item
 from .migrated_databases import MigratedDatabases
 
 TEST_SECRET = "test-secret-not-for-production"
+# cheroot's connection loop looks for a stop request every expiration_interval (0.5 s), and
+# stopping a server waits for it: each test class's teardown took 0.5 s per listener.
+cheroot.server.HTTPServer.expiration_interval = 0.05
 # Read at import, before the fixtures clear the prefixed variables from the environment.
 TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))
 
@@ -98,6 +105,9 @@ class SiteCase(helper.CPWebCase):
     conf_lines: ClassVar[str] = ""
     built: ClassVar[site.Site]
     database_url: str
+    # CPWebCase's test_gc is CherryPy's leak report for its own suite: it walks every object in
+    # the process (1-2 s per class here) and swallows its one assertion (cherrypy#1420).
+    test_gc = None
 
     @classmethod
     def setup_server(cls) -> None:

@@ -207,16 +207,27 @@ def test_ports_in_use_are_one_line_naming_the_variable(
         assert settings.env_var("ADMIN_PORT") in line and "in use" in line
 
 
+@pytest.mark.usefixtures("isolated_cherrypy")
 def test_a_bad_value_in_the_deployers_file_names_the_file(
-    start_server: Start, production: dict[str, str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    production: dict[str, str],
+    tmp_path: Path,
 ) -> None:
-    """Regression: it was a traceback blaming the PORT variable, which the user never set."""
+    """Regression: it was a traceback blaming the PORT variable, which the user never set.
+    (In this process: the file is refused before anything starts.)"""
     conf = tmp_path / "deploy.conf"
     conf.write_text('[global]\nserver.socket_port = "eighty"\n', "utf-8")
-    server = start_server(wait=False, CONFIG=str(conf), **production)
-    line = one_line(server)
-    assert f"server.socket_port in {conf}" in line
-    assert settings.env_var("PORT") not in line
+    for name, value in {**production, "CONFIG": str(conf)}.items():
+        monkeypatch.setenv(settings.env_var(name), value)
+    with pytest.raises(SystemExit) as raised:
+        main([])
+    assert raised.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == "" and len(lines) == 1, captured
+    assert f"server.socket_port in {conf}" in lines[0]
+    assert settings.env_var("PORT") not in lines[0]
 
 
 def test_sigterm_stops_within_the_deadline_despite_half_sent_requests(

@@ -5,12 +5,11 @@ from __future__ import annotations
 from unittest import mock
 
 from . import support
-from .support import SiteCase
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 
 
-class TestItemsAPI(SiteCase):
+class TestItemsAPI(support.SiteCase):
     def assertJSONError(self, status: int) -> dict:
         self.assertStatus(status)
         self.assertHeader("Content-Type", "application/json")
@@ -208,7 +207,7 @@ class TestItemsAPI(SiteCase):
         assert "traceback" not in self.assertJSONError(404)
 
 
-class TestProductionAPI(SiteCase):
+class TestProductionAPI(support.SiteCase):
     environment = "production"
 
     def test_a_bug_is_a_json_500_without_traceback(self) -> None:

@@ -235,3 +235,17 @@ def test_a_sessions_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> No
     load(CONFIG=str(write_conf(tmp_path, f'[global]\napp.sessions_dir = "{blocker}/sessions"\n')))
     with pytest.raises(settings.ConfigError, match="app.sessions_dir: cannot create"):
         site.sessions_dir()
+
+
+def test_the_stop_deadline_is_four_seconds_unless_a_file_says_otherwise(tmp_path: Path) -> None:
+    load()
+    assert site.stop_deadline() == 4.0
+    load(CONFIG=str(write_conf(tmp_path, "[global]\napp.stop_deadline = 0.5\n")))
+    assert site.stop_deadline() == 0.5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"soon"', "True", "None"])
+def test_a_bad_stop_deadline_is_one_line(tmp_path: Path, value: str) -> None:
+    load(CONFIG=str(write_conf(tmp_path, f"[global]\napp.stop_deadline = {value}\n")))
+    with pytest.raises(settings.ConfigError, match="app.stop_deadline must be seconds above 0"):
+        site.stop_deadline()

@@ -20,7 +20,8 @@ from live_server import find_free_port
 
 from {{ cookiecutter.package_name }}.listeners import Listener
 
-from .support import SiteCase, request
+from . import support
+from .support import request
 
 
 def listen_backlog(sock: socket.socket) -> int:
@@ -34,7 +35,7 @@ def somaxconn() -> int:
     return int(Path("/proc/sys/net/core/somaxconn").read_text())
 
 
-class TestListeners(SiteCase):
+class TestListeners(support.SiteCase):
     """The real engine runs three servers, each on a free port of 127.0.0.1."""
 
     admin_port = find_free_port()
@@ -112,7 +113,7 @@ class TestListeners(SiteCase):
         assert json.loads(body) == {"status": "ok"}
 
 
-class TestNoExtraListeners(SiteCase):
+class TestNoExtraListeners(support.SiteCase):
     def test_testing_conf_declares_none(self) -> None:
         assert self.built.listeners == []
         assert not any(
@@ -120,7 +121,7 @@ class TestNoExtraListeners(SiteCase):
         )
 
 
-class TestProfiling(SiteCase):
+class TestProfiling(support.SiteCase):
     """profiling.on wraps the apps in cherrypy.lib.profiler; the admin app browses the output."""
 
     admin_port = find_free_port()

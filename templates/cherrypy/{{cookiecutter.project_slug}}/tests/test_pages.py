@@ -17,12 +17,11 @@ from {{ cookiecutter.package_name }} import PROJECT_NAME, pages
 from {{ cookiecutter.package_name }}.security_headers import DEFAULT_CONTENT_SECURITY_POLICY
 
 from . import support
-from .support import SiteCase
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-class TestPages(SiteCase):
+class TestPages(support.SiteCase):
     def test_home_page_names_the_project(self) -> None:
         self.getPage("/")
         self.assertStatus(200)
@@ -76,7 +75,7 @@ class TestPages(SiteCase):
         self.assertHeader("Content-Type", "text/css")
 
 
-class TestItemForm(SiteCase):
+class TestItemForm(support.SiteCase):
     """The form: a CSRF token in the session, a flash message after the redirect."""
 
     def open_form(self) -> str:
@@ -138,7 +137,7 @@ class TestItemForm(SiteCase):
         assert "SameSite=Lax" in cookie
 
 
-class TestTools(SiteCase):
+class TestTools(support.SiteCase):
     def test_request_id_is_made_when_missing(self) -> None:
         self.getPage("/health")
         first = self.assertHeader("X-Request-ID")
@@ -166,7 +165,7 @@ class TestTools(SiteCase):
         assert re.fullmatch(r"app;dur=\d+\.\d", self.assertHeader("Server-Timing"))
 
 
-class TestProductionPages(SiteCase):
+class TestProductionPages(support.SiteCase):
     """production.conf: no tracebacks, compressed pages, cacheable static files."""
 
     environment = "production"
@@ -240,7 +239,7 @@ class TestProductionPages(SiteCase):
         self.assertHeader("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY)
 
 
-class TestBehindProxy(SiteCase):
+class TestBehindProxy(support.SiteCase):
     """tools.proxy: the public scheme and host from the proxy's headers, and HSTS for HTTPS from
     a trusted proxy."""
 

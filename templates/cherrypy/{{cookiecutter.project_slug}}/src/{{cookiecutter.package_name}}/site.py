@@ -16,8 +16,6 @@ from .database import Database
 from .lifecycle import StopDeadline
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Seconds from SIGTERM (or Ctrl-C, SIGHUP) to the exit, whatever the clients do.
-STOP_DEADLINE = 4.0
 
 
 @dataclass
@@ -90,6 +88,14 @@ def sessions_dir() -> Path:
     return path
 
 
+def stop_deadline() -> float:
+    """``app.stop_deadline``: seconds from SIGTERM (or Ctrl-C, SIGHUP) to the exit."""
+    value = cherrypy.config.get("app.stop_deadline")
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise settings.ConfigError(f"app.stop_deadline must be seconds above 0, not {value!r}")
+    return float(value)
+
+
 def build(config: Configuration) -> Site:
     """Mount the apps and subscribe the plugins and listeners, from ``cherrypy.config``."""
     conf = cherrypy.config
@@ -99,7 +105,7 @@ def build(config: Configuration) -> Site:
 
     database = Database(cherrypy.engine, config.database_url)
     database.subscribe()
-    deadline = StopDeadline(cherrypy.engine, STOP_DEADLINE)
+    deadline = StopDeadline(cherrypy.engine, stop_deadline())
     deadline.subscribe()
 
     # Like cherrypy.quickstart: the config files' path sections are the site's app config.

@@ -47,7 +47,7 @@ SECRET_SETTINGS = (
     "cubicweb.auth.authtkt.session.secret",
     "cubicweb.auth.authtkt.persistent.secret",
 )
-# The first line of the pyramid.ini `cubicweb-ctl create` writes: database sessions, random
+# A comment of the pyramid.ini `cubicweb-ctl create` writes: database sessions, random
 # secrets. Replaced by this project's on creation (and on the next start for older instances).
 CUBICWEB_CTL_PYRAMID_INI = "# How to use cubicweb.includes?"
 # Set at run time from the environment, not in pyramid.ini.
@@ -100,7 +100,7 @@ def write_pyramid_ini(config: AppConfig) -> None:
     home = apphome(config)
     path = home / "pyramid.ini"
     text = path.read_text(encoding="utf-8") if path.is_file() else None
-    if text is None or text.startswith(CUBICWEB_CTL_PYRAMID_INI):
+    if text is None or CUBICWEB_CTL_PYRAMID_INI in text:
         parser = configparser.ConfigParser(interpolation=None)
         parser["main"] = pyramid_ini_settings(config)
         with open(path, "w", encoding="utf-8") as stream:

@@ -163,6 +163,9 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
         stream.write("cubicweb.session.secret = written-down\n")
     with pytest.raises(settings.ConfigError, match="must not set cubicweb.session.secret"):
         wsgi.create_app(created)
+    pyramid_ini.write_text("cubicweb.includes = no section\n", encoding="utf-8")
+    with pytest.raises(settings.ConfigError, match="pyramid.ini cannot be read as CubicWeb"):
+        wsgi.create_app(created)
 
 
 def test_a_schema_change_without_a_new_version_is_refused(

@@ -107,14 +107,26 @@ def write_pyramid_ini(config: AppConfig) -> None:
             stream.write(PYRAMID_INI_HEADER)
             parser.write(stream)
     for name in PYRAMID_INI_FILES:
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(home / name, encoding="utf-8")
-        for secret in SECRET_SETTINGS:
-            if parser.has_option("main", secret):
-                raise ConfigError(
-                    f"{home / name} must not set {secret}: the secrets are derived from "
-                    f"{settings.env_var('SECRET_KEY')}, remove the line"
-                )
+        if (home / name).is_file():
+            check_pyramid_ini(home / name)
+
+
+def check_pyramid_ini(path: Path) -> None:
+    """A one-line error for what CubicWeb would fail on with a traceback (read as
+    ``settings_from_cwconfig`` reads it), or for a secret written down."""
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+        parser.items("main")
+    except (configparser.Error, UnicodeDecodeError) as error:
+        reason = str(error).strip().splitlines()[0]
+        raise ConfigError(f"{path} cannot be read as CubicWeb reads it: {reason}") from None
+    for secret in SECRET_SETTINGS:
+        if parser.has_option("main", secret):
+            raise ConfigError(
+                f"{path} must not set {secret}: the secrets are derived from "
+                f"{settings.env_var('SECRET_KEY')}, remove the line"
+            )
 
 
 def system_source(database: DatabaseURL) -> dict[str, str]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from cubicweb.devtools import DEFAULT_SOURCES
 from cubicweb.devtools.apptest_config import ApptestConfiguration
 
@@ -21,6 +24,14 @@ from {{ cookiecutter.package_name }} import instance, settings
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATABASE_CACHE = DATA_DIR / "database"
 HASH_FILE = DATABASE_CACHE / "schema.sha256"
+SUMMARY_ATTRIBUTE = """\
+from yams.buildobjs import RelationDefinition
+
+
+class summary(RelationDefinition):
+    subject = "Article"
+    object = "String"
+"""
 CUBE_DIR = Path(cubicweb_{{ cookiecutter.package_name }}.__file__).resolve().parent
 
 
@@ -61,3 +72,19 @@ def use_test_database_url() -> None:
 
 refresh_database_cache()
 use_test_database_url()
+
+
+@pytest.fixture
+def schema_change() -> Iterator[Callable[[Path], None]]:
+    """Add ``Article.summary`` to the schema CubicWeb loads from the code, as an edit of the cube's
+    ``schema.py`` would (through the instance's own ``schema.py``, which CubicWeb also reads)."""
+    homes: list[Path] = []
+
+    def change(apphome: Path) -> None:
+        (apphome / "schema.py").write_text(SUMMARY_ATTRIBUTE, encoding="utf-8")
+        homes.append(apphome)
+
+    yield change
+    for home in homes:
+        (home / "schema.py").unlink(missing_ok=True)
+    sys.modules.pop("schema", None)

@@ -115,6 +115,13 @@ class AppTC(PyramidWebCWTC):
         css = self.webapp.get(stylesheets[0].replace(self.config["base-url"], "/")).text
         self.assertIn("#9c4a00", css)  # links readable on white and grey (uiprops.py)
 
+    def test_the_login_page_is_valid_html(self):
+        # The Nu HTML checker's two errors on cubicweb-web's login page.
+        page = self.webapp.get("/login", headers={"Accept": "text/html"}, status=200)
+        self.assertEqual(page.html.find("title").text, "log in")
+        self.assertNotIn("</base>", page.text)
+        self.assertTrue(page.html.find("base").get("href"))
+
     def test_unknown_path_is_404_without_traceback(self):
         response = self.webapp.get("/no/such/page", status=404)
         self.assertNotIn("Traceback", response.text)

@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from dataclasses import replace
 
+import pytest
+
 from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings, wsgi
 from {{ cookiecutter.package_name }}.config import load_config
 
@@ -142,3 +144,54 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
     app = wsgi.create_app(replace(created, environment="development", log_level="INFO"))
     app.registry["cubicweb.repository"].shutdown()
     assert not [record for record in caplog.records if record.levelno < logging.INFO]
+
+    # The instance's pyramid.ini is the one CubicWeb reads: an edit there takes effect.
+    pyramid_ini = instance.apphome(created) / "pyramid.ini"
+    assert "cubicweb.includes" in pyramid_ini.read_text(encoding="utf-8")
+    with pyramid_ini.open("a", encoding="utf-8") as stream:
+        stream.write("cubicweb.pyramid.enable_csrf = no\n")
+    app = wsgi.create_app(created)
+    app.registry["cubicweb.repository"].shutdown()
+    assert app.registry.settings["cubicweb.pyramid.enable_csrf"] == "no"
+    # ... and it keeps no secret: they derive from SECRET_KEY on each start, as no file does.
+    secrets = [app.registry.settings[name] for name in wsgi.SECRET_SETTINGS]
+    for path in instance.apphome(created).rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode(errors="replace")
+            assert not [s for s in [*secrets, *wsgi.SECRET_SETTINGS] if s in text], path
+    with pyramid_ini.open("a", encoding="utf-8") as stream:
+        stream.write("cubicweb.session.secret = written-down\n")
+    with pytest.raises(settings.ConfigError, match="must not set cubicweb.session.secret"):
+        wsgi.create_app(created)
+    pyramid_ini.write_text("cubicweb.includes = no section\n", encoding="utf-8")
+    with pytest.raises(settings.ConfigError, match="pyramid.ini cannot be read as CubicWeb"):
+        wsgi.create_app(created)
+
+
+def test_a_schema_change_without_a_new_version_is_refused(
+    monkeypatch, tmp_path, capsys, schema_change
+):
+    """CubicWeb applies a schema change through a migration script only: without a new version
+    none runs, so the change would be ignored until a query used it."""
+    for name, value in {
+        "ENV": "testing",
+        "INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'schema.sqlite3'}",
+    }.items():
+        monkeypatch.setenv(settings.env_var(name), value)
+    config = load_config()
+    assert instance.migrate(config) == "created"
+    # A fresh instance: the schemas agree.
+    app = wsgi.create_app(config)
+    app.registry["cubicweb.repository"].shutdown()
+
+    schema_change(instance.apphome(config))
+    with pytest.raises(SystemExit) as exited:
+        __main__.main(["migrate"])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1, error
+    assert "cube {{ cookiecutter.package_name }} changed (Article.summary added)" in error
+    assert "pyproject.toml" in error and settings.MIGRATE_COMMAND in error
+    with pytest.raises(settings.ConfigError, match="Article.summary added"):
+        wsgi.create_app(config)

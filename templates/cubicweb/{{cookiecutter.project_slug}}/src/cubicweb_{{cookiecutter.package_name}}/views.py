@@ -6,7 +6,7 @@ from typing import Any
 from cubicweb import _
 from cubicweb.predicates import objectify_predicate
 from cubicweb_web.views.basecomponents import ApplLogo
-from cubicweb_web.views.basetemplates import HTMLHeader
+from cubicweb_web.views.basetemplates import HTMLHeader, LogInTemplate
 from cubicweb_web.views.boxes import SearchBox
 from cubicweb_web.views.schema import SchemaGraphView
 from cubicweb_web.views.urlpublishing import RestPathEvaluator
@@ -79,9 +79,31 @@ class DescribedHTMLHeader(HTMLHeader):
         super().call(**kwargs)
 
 
+class ValidLogInTemplate(LogInTemplate):
+    """cubicweb-web's login page as valid HTML: a title, and no ``</base>``.
+
+    Its template passes the page title where the view goes (so ``<title>`` stays empty) and
+    closes ``<base>`` for Internet Explorer 6, though HTML has no end tag for it.
+    """
+
+    def template_header(
+        self,
+        content_type: str,
+        view: Any = None,
+        page_title: str = "",
+        additional_headers: tuple[str, ...] = (),
+    ) -> None:
+        title = page_title or self._cw._(self.title)
+        super().template_header(content_type, view, title, additional_headers)
+
+    def whead(self, data: str, *args: Any, **kwargs: Any) -> None:
+        super().whead(data.replace("></base>", ">", 1), *args, **kwargs)
+
+
 def registration_callback(vreg: Any) -> None:
     vreg.register_and_replace(ListingPathEvaluator, RestPathEvaluator)
     vreg.register(SchemaGraphWithoutGraphviz)
     vreg.register_and_replace(NamedLogo, ApplLogo)
     vreg.register_and_replace(NamedSearchBox, SearchBox)
     vreg.register_and_replace(DescribedHTMLHeader, HTMLHeader)
+    vreg.register_and_replace(ValidLogInTemplate, LogInTemplate)

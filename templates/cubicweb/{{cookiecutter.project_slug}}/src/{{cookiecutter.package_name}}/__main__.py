@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if command == "migrate":
             outcome = instance.migrate(config)
+            if outcome == "up to date":
+                instance.check_instance_schema(config)
             print(f"{config.database.redacted()}: {outcome}")
             return
         serve(config)

@@ -1,7 +1,8 @@
 """Load the application configuration: defaults, then the environment's ini file, then variables.
 
 The ini files in ``config/`` follow Pyramid's layout: ``[app:main]`` holds the Pyramid and
-CubicWeb settings (what CubicWeb otherwise reads from an instance's ``pyramid.ini``),
+CubicWeb settings (written into the instance's ``pyramid.ini`` when it is created, which CubicWeb
+then reads on each start),
 ``[server:main]`` the waitress settings and ``[{{ cookiecutter.package_name }}]`` this application's own ones. Environment
 variables prefixed with ``{{ cookiecutter.__env_prefix }}`` override them.
 """

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 from . import settings
 from .config import ADMIN_LOGIN, AppConfig
-from .settings import DatabaseURL
+from .settings import ConfigError, DatabaseURL
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,26 @@ VERSION_KEY = "system.version."
 CREATING_SUFFIX = ".creating"
 # cubicweb-ctl underlines its titles with terminal escapes.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# The instance's Pyramid settings, read by cubicweb.pyramid.settings_from_cwconfig (and the
+# debug-mode variant it prefers when present).
+PYRAMID_INI_FILES = ("pyramid-debug.ini", "pyramid.ini")
+# Derived from SECRET_KEY on each start (wsgi.py), never written to a file.
+SECRET_SETTINGS = (
+    "cubicweb.session.secret",
+    "cubicweb.auth.authtkt.session.secret",
+    "cubicweb.auth.authtkt.persistent.secret",
+)
+# A comment of the pyramid.ini `cubicweb-ctl create` writes: database sessions, random
+# secrets. Replaced by this project's on creation (and on the next start for older instances).
+CUBICWEB_CTL_PYRAMID_INI = "# How to use cubicweb.includes?"
+# Set at run time from the environment, not in pyramid.ini.
+RUNTIME_APP_SETTINGS = ("cubicweb.instance", "cubicweb.debug")
+PYRAMID_INI_HEADER = f"""\
+# The Pyramid settings of this instance, read by CubicWeb (cubicweb.pyramid.settings_from_cwconfig)
+# on each start. Written from the [app:main] section of the project's config/<environment>.ini
+# when the instance was created; edits made here are kept. No secrets here: they are derived
+# from {settings.env_var("SECRET_KEY")}. Sessions live in Redis or a signed cookie ({CUBE}.sessions).
+"""
 
 
 class InstanceError(RuntimeError):
@@ -58,9 +78,55 @@ def cubicweb_environ(config: AppConfig) -> dict[str, str]:
         "CW_INSTANCES_DIR": str(config.instance_dir),
         "CW_INSTANCES_DATA_DIR": str(config.instance_dir),
         "CW_RUNTIME_DIR": str(config.instance_dir),
-        # Entities created by cubicweb-ctl (db-create, upgrade, shell) get IRIs on this URL.
+        # Every absolute URL (links, RDF IRIs, also of entities created by db-create, upgrade
+        # or shell) is made on this URL.
         "CW_BASE_URL": config.base_url,
+        "CW_LOG_THRESHOLD": config.log_level,
     }
+
+
+def pyramid_ini_settings(config: AppConfig) -> dict[str, str]:
+    """The ``[app:main]`` settings a new instance's ``pyramid.ini`` gets."""
+    return {
+        name: value
+        for name, value in config.app_settings.items()
+        if name not in RUNTIME_APP_SETTINGS
+    }
+
+
+def write_pyramid_ini(config: AppConfig) -> None:
+    """Write the instance's ``pyramid.ini`` unless it is there already (a deployer's edits are
+    kept) and not the one ``cubicweb-ctl create`` writes; refuse one that holds a secret."""
+    home = apphome(config)
+    path = home / "pyramid.ini"
+    text = path.read_text(encoding="utf-8") if path.is_file() else None
+    if text is None or CUBICWEB_CTL_PYRAMID_INI in text:
+        parser = configparser.ConfigParser(interpolation=None)
+        parser["main"] = pyramid_ini_settings(config)
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(PYRAMID_INI_HEADER)
+            parser.write(stream)
+    for name in PYRAMID_INI_FILES:
+        if (home / name).is_file():
+            check_pyramid_ini(home / name)
+
+
+def check_pyramid_ini(path: Path) -> None:
+    """A one-line error for what CubicWeb would fail on with a traceback (read as
+    ``settings_from_cwconfig`` reads it), or for a secret written down."""
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+        parser.items("main")
+    except (configparser.Error, UnicodeDecodeError) as error:
+        reason = str(error).strip().splitlines()[0]
+        raise ConfigError(f"{path} cannot be read as CubicWeb reads it: {reason}") from None
+    for secret in SECRET_SETTINGS:
+        if parser.has_option("main", secret):
+            raise ConfigError(
+                f"{path} must not set {secret}: the secrets are derived from "
+                f"{settings.env_var('SECRET_KEY')}, remove the line"
+            )
 
 
 def system_source(database: DatabaseURL) -> dict[str, str]:
@@ -237,6 +303,7 @@ def create_files(config: AppConfig) -> None:
         config.instance_name,
         extra_env=database,
     )
+    write_pyramid_ini(scratch_config)  # in place of cubicweb-ctl's, before anything reads it
     anonymous = f"anonymous-user:{ANONYMOUS_LOGIN},anonymous-password:{secrets.token_urlsafe(24)}"
     cubicweb_ctl(scratch_config, "configure", "--param", anonymous, config.instance_name)
     # The one file that records its own path (the pid file of `cubicweb-ctl start`).
@@ -305,3 +372,60 @@ def migrate(config: AppConfig) -> str:
         config, "upgrade", "--force", "--verbosity=0", "--backup-db=n", config.instance_name
     )
     return "migrated"
+
+
+RelationDefinition = tuple[str, str, str, tuple[str, ...]]
+
+
+def schema_shape(schema: Any) -> set[RelationDefinition]:
+    """Every relation definition of the entity types, attributes included:
+    (entity type, relation type, role, target types)."""
+    return {
+        (eschema.type, rschema.type, role, tuple(sorted(target.type for target in targets)))
+        for eschema in schema.entities()
+        if not eschema.final
+        for rschema, targets, role in eschema.relation_definitions(include_final=True)
+    }
+
+
+def schema_changes(repo: Any) -> list[str]:
+    """What the cube's code defines differently from the schema stored in the database
+    (CubicWeb loads the latter; ``load_schema`` reads the former from the cubes' files)."""
+    in_code = schema_shape(repo.config.load_schema(expand_cubes=True))
+    in_database = schema_shape(repo.schema)
+    changes = [f"{etype}.{rtype} added" for etype, rtype, _, _ in in_code - in_database]
+    changes += [f"{etype}.{rtype} removed" for etype, rtype, _, _ in in_database - in_code]
+    return sorted(set(changes))
+
+
+def check_schema(repo: Any) -> None:
+    """Refuse a schema changed in the code while the cube's version stayed the same: CubicWeb
+    would run without the change (no migration applies), then fail on the first query using it.
+
+    A newer cube version is pending migrations, reported elsewhere.
+    """
+    stored = repo.get_versions().get(CUBE)
+    version = repo.config.cube_version(CUBE)
+    if stored is None or tuple(stored) != tuple(version):
+        return
+    changes = schema_changes(repo)
+    if changes:
+        shown = ", ".join(changes[:3]) + (", ..." if len(changes) > 3 else "")
+        raise ConfigError(
+            f"the schema of cube {CUBE} changed ({shown}) but its version is still {version}: "
+            f"raise the version in pyproject.toml and reinstall, add "
+            f"migration/<new version>_Any.py applying the change, then run "
+            f"`{settings.MIGRATE_COMMAND}`"
+        )
+
+
+def check_instance_schema(config: AppConfig) -> None:
+    """``check_schema`` on a repository opened for the purpose (``migrate`` with nothing to do)."""
+    from cubicweb.cwconfig import CubicWebConfiguration
+
+    os.environ.update(cubicweb_environ(config))
+    repo = CubicWebConfiguration.config_for(config.instance_name).repository()
+    try:
+        check_schema(repo)
+    finally:
+        repo.shutdown()

@@ -1,4 +1,10 @@
-"""Build the WSGI application: CubicWeb's Pyramid integration bound to this project's instance."""
+"""Build the WSGI application with CubicWeb's own builder, from the instance's ``pyramid.ini``.
+
+``cubicweb.pyramid.config_from_cwconfig`` reads the ``[main]`` section of the instance's
+``pyramid.ini`` (written by ``instance.write_pyramid_ini`` when the instance is created, then the
+deployer's to edit) over the settings given here: those that come from the environment and the
+secrets, which are derived from ``SECRET_KEY`` on each start and never written to a file.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +14,28 @@ import os
 from urllib.parse import urlparse
 
 from cubicweb.cwconfig import CubicWebConfiguration
+from cubicweb.pyramid import config_from_cwconfig
 from cubicweb.pyramid.csrf import CWCookieCSRFStoragePolicy
 from pyramid.config import Configurator
 from pyramid.router import Router
 
-from . import sessions
+from . import instance, sessions
 from .api import MAX_BODY_SETTING
 from .config import AppConfig
 from .health import INTERVAL_SETTING
-from .instance import cubicweb_environ
 
 # Each Pyramid secret gets its own key derived from the project secret.
-SECRET_SETTINGS = (
-    "cubicweb.session.secret",
-    "cubicweb.auth.authtkt.session.secret",
-    "cubicweb.auth.authtkt.persistent.secret",
-)
+SECRET_SETTINGS = instance.SECRET_SETTINGS
 
 
 def derive_secret(secret_key: str, purpose: str) -> str:
     return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
 
 
-def pyramid_settings(config: AppConfig) -> dict[str, str]:
-    """The ``[app:main]`` settings plus the secrets, which never live in a file."""
-    settings = dict(config.app_settings)
-    for name in SECRET_SETTINGS:
-        settings[name] = derive_secret(config.secret_key, name)
+def runtime_settings(config: AppConfig) -> dict[str, str]:
+    """The settings that come from the environment, not from ``pyramid.ini``: the secrets and
+    this project's own options."""
+    settings = {name: derive_secret(config.secret_key, name) for name in SECRET_SETTINGS}
     settings["cubicweb.debug"] = str(config.debug).lower()
     settings[MAX_BODY_SETTING] = str(config.max_body_bytes)
     settings[INTERVAL_SETTING] = str(config.health_check_interval)
@@ -44,6 +45,12 @@ def pyramid_settings(config: AppConfig) -> dict[str, str]:
     settings["cubicweb.auth.authtkt.session.secure"] = secure
     settings["cubicweb.auth.authtkt.persistent.secure"] = secure
     return settings
+
+
+def pyramid_settings(config: AppConfig) -> dict[str, str]:
+    """What the server's application gets: a new instance's ``pyramid.ini`` plus the runtime
+    settings (the tests build CubicWeb's test application from it)."""
+    return {**instance.pyramid_ini_settings(config), **runtime_settings(config)}
 
 
 def secure_cookie_policies(pyramid_config: Configurator, config: AppConfig) -> None:
@@ -60,21 +67,25 @@ def secure_cookie_policies(pyramid_config: Configurator, config: AppConfig) -> N
 
 
 def create_app(config: AppConfig) -> Router:
-    """What ``cubicweb.pyramid.pyramid_app`` does, with settings from this project's config.
+    """The application of this project's instance, as ``cubicweb-ctl start`` builds it.
 
     The repository is opened here (schema, hooks, views): the caller shuts it down with
-    ``app.registry["cubicweb.repository"].shutdown()``.
+    ``app.registry["cubicweb.repository"].shutdown()``. Raises ConfigError when ``pyramid.ini``
+    holds a secret or the cube's schema changed without a migration.
     """
-    os.environ.update(cubicweb_environ(config))
+    # CW_* variables carry the CubicWeb options set by this project's (base-url, log-threshold).
+    os.environ.update(instance.cubicweb_environ(config))
+    instance.write_pyramid_ini(config)
     cwconfig = CubicWebConfiguration.config_for(config.instance_name, debugmode=config.debug)
     # CubicWeb's debug mode sets every logger to DEBUG when the repository starts (hundreds of
-    # lines per start): logging set up now, at the configured level, is not redone.
-    cwconfig.init_log(logthreshold=config.log_level)
-    # CubicWeb builds every absolute URL (links, RDF subjects) from base-url.
-    cwconfig.global_set_option("base-url", config.base_url)
-    pyramid_config = Configurator(settings=pyramid_settings(config))
-    pyramid_config.registry["cubicweb.config"] = cwconfig
-    pyramid_config.include("cubicweb.pyramid")
+    # lines per start): logging set up now, at the configured threshold, is not redone.
+    cwconfig.init_log(logthreshold=cwconfig["log-threshold"])
+    pyramid_config = config_from_cwconfig(cwconfig, settings=runtime_settings(config))
+    repo = pyramid_config.registry["cubicweb.repository"]
+    try:
+        instance.check_schema(repo)
+    except Exception:
+        repo.shutdown()
+        raise
     secure_cookie_policies(pyramid_config, config)
-    app = pyramid_config.make_wsgi_app()
-    return app
+    return pyramid_config.make_wsgi_app()

@@ -189,36 +189,15 @@ def test_run_workers_stops_every_worker_on_sigterm() -> None:
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads workers from /proc")
-def test_console_script_with_workers_stops_on_sigterm(
-    start_server: Callable[..., Any], database_url: str, redis_url: str
-) -> None:
-    """The real thing: WORKERS=2, SIGTERM to the parent only, everything exits 0."""
-    server = start_server(
-        cwd=PROJECT_DIR,
-        ENV="production",
-        SECRET_KEY=TEST_SECRET,
-        WORKERS="2",
-        REDIS_URL=redis_url,
-        DATABASE_URL=database_url,
-    )
-    pid = server.process.pid
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    workers = [int(worker) for worker in children.read_text().split()]
-    assert len(workers) == 2
-    assert server.stop(signal.SIGTERM) == 0, server.output()
-    for worker in workers:
-        stat = Path(f"/proc/{worker}/stat")
-        assert not stat.parent.exists() or "Z" in stat.read_text()
-
-
 def test_console_script_logs_failed_requests_only_in_production(
     start_server: Callable[..., Any], database_url: str
 ) -> None:
     production = {"ENV": "production", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": database_url}
-    quiet = start_server(**production)  # waits on /health: 200
-    verbose = start_server(ACCESS_LOG="true", **production)
+    # Started together, then waited for: the two start-ups overlap.
+    quiet = start_server(wait=False, **production)
+    verbose = start_server(wait=False, ACCESS_LOG="true", **production)
     for server in (quiet, verbose):
+        server.wait_until_healthy()  # /health: 200
         assert server.get("/no/such/page").status == 404
         assert server.stop(signal.SIGTERM) == 0, server.output()
         assert "404 GET /no/such/page" in server.output()

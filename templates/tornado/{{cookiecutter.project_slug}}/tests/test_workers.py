@@ -140,7 +140,12 @@ def test_unreachable_redis_refuses_to_start(
     for name, value in settings.items():
         monkeypatch.setenv(env_var(name), value)
     bound: list[Socket] = []  # closed here: the process that would exit is this one
-    monkeypatch.setattr(console, "bind", lambda *address: bound.extend(bind(*address)) or bound)
+
+    def bind_and_keep(host: str, port: int) -> list[Socket]:
+        bound.extend(bind(host, port))
+        return bound
+
+    monkeypatch.setattr(console, "bind", bind_and_keep)
     with pytest.raises(SystemExit) as caught:
         console.main(["prog"])
     for sock in bound:

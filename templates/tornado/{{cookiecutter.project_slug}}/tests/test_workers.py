@@ -126,9 +126,14 @@ def test_posts_reach_clients_on_the_other_worker_and_sigterm_stops_all(workers: 
         texts = [message["text"] for message in json.loads(response.read())["messages"]]
         assert texts == expected[: len(texts)] and texts  # the first post at least, in order
 
+    # Production's access log has failed requests only (test_server.py has ACCESS_LOG=true).
+    assert workers.get("/no/such/page").status == 404
+
     # SIGTERM to the parent only: every worker stops too, and everything exits 0.
     assert workers.stop(signal.SIGTERM) == 0, workers.output()
     assert all(exited(pid) for pid in forked)
+    assert "404 GET /no/such/page" in workers.output()
+    assert "200 GET /health" not in workers.output()  # connect_to_each_worker asked it
 
 
 def test_unreachable_redis_refuses_to_start(

@@ -59,6 +59,7 @@ async def raw_get(stream: IOStream, path: str) -> tuple[int, bytes]:
     return int(head.split()[1]), await stream.read_bytes(length)
 
 
+@pytest.mark.usefixtures("database_url")
 class GracefulShutdownTest(AsyncTestCase):
     @gen_test(timeout=10)
     async def test_stop_drains_requests_long_polls_and_websockets(self) -> None:
@@ -121,6 +122,7 @@ def test_open_file_limit_is_raised_to_the_hard_limit() -> None:
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == expected
 
 
+@pytest.mark.usefixtures("database_url")
 def test_main_serves_until_sigterm(monkeypatch: pytest.MonkeyPatch, free_port: int) -> None:
     monkeypatch.setenv(env_var("ENV"), "production")
     monkeypatch.setenv(env_var("SECRET_KEY"), TEST_SECRET)

@@ -136,6 +136,7 @@ def test_posts_reach_clients_on_the_other_worker_and_sigterm_stops_all(workers: 
     assert "200 GET /health" not in workers.output()  # connect_to_each_worker asked it
 
 
+@pytest.mark.usefixtures("database_url")
 def test_unreachable_redis_refuses_to_start(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], free_port: int
 ) -> None:

@@ -107,6 +107,7 @@ def test_production_serves_with_waitress_by_default(
         "host": "127.0.0.1",
         "port": 8000,
         "reloader": False,
+        "interval": server.RELOAD_INTERVAL_SECONDS,
         "threads": 4,
         "max_request_header_size": server.MAX_HEADER_BYTES,
         "max_request_body_size": server.SERVER_BODY_FACTOR * body_limit,
@@ -225,7 +226,7 @@ def test_the_development_reloader_parent_only_supervises(
 ) -> None:
     configure(monkeypatch, ENV="development", DATABASE_URL=f"sqlite:///{tmp_path}/dev.sqlite3")
     main([])
-    assert fake_run.calls == [(None, {"reloader": True, "interval": 1.0})]
+    assert fake_run.calls == [(None, {"reloader": True, "interval": 0.5})]
     assert not (tmp_path / "dev.sqlite3").exists()  # the child migrates, not the parent
 
 

@@ -136,20 +136,23 @@ def test_two_workers_and_a_restart_share_the_uploads(
 
 @contextlib.contextmanager
 def half_request(port: int) -> Iterator[None]:
-    """A client that sends one byte of a request every half second, for as long as it lasts."""
-    stop = threading.Event()
+    """A client that sends one byte of a request every half second, for as long as it lasts.
+
+    The requests of the block queue behind it: a worker that waits on it stalls them."""
+    connected, stop = threading.Event(), threading.Event()
 
     def dribble() -> None:
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             for byte in b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n":
+                sock.send(bytes([byte]))
+                connected.set()
                 if stop.wait(0.5):
                     return
-                sock.send(bytes([byte]))
 
     slow = threading.Thread(target=dribble, daemon=True)
     slow.start()
     try:
-        time.sleep(1)
+        assert connected.wait(timeout=10), "the slow client could not connect"
         yield
     finally:
         stop.set()

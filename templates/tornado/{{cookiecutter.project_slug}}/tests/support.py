@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 from tornado.options import OptionParser
 from tornado.testing import AsyncHTTPTestCase
@@ -42,8 +43,10 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> Non
         await asyncio.sleep(0.01)
 
 
+@pytest.mark.usefixtures("database_url")
 class AppTestCase(AsyncHTTPTestCase):
-    """The app with the testing config (plus ``option_values``) on a free port of 127.0.0.1."""
+    """The app with the testing config (plus ``option_values``) on a free port of 127.0.0.1,
+    on a migrated database of the test's own."""
 
     option_values: ClassVar[dict[str, Any]] = {}
 

@@ -13,6 +13,8 @@ from {{ cookiecutter.package_name }}.feed import Feed
 from {{ cookiecutter.package_name }}.settings import ConfigError
 from {{ cookiecutter.package_name }}.store import MessageStore
 
+pytestmark = pytest.mark.usefixtures("database_url")
+
 
 def make_feed(history: int = 3) -> Feed:
     url = settings.check_database_url(os.environ[settings.env_var("DATABASE_URL")])

@@ -8,6 +8,7 @@ import contextlib
 import json
 from typing import Any, ClassVar
 
+import pytest
 from tornado.testing import gen_test
 
 from {{ cookiecutter.package_name }}.app import make_app
@@ -157,6 +158,7 @@ class ServerLimitTest(RawHttpTestCase):
         await self.assert_refused(431, "/health", headers={"X-Padding": "a" * 20_000})
 
 
+@pytest.mark.usefixtures("database_url")
 def test_server_reads_headers_well_past_the_application_limits() -> None:
     # Tornado's default is 64 KiB; 256 KiB leaves room for a JSON 414/431 to 100 kB requests.
     assert server_options(make_app(app_options()))["max_header_size"] == 256 * 1024

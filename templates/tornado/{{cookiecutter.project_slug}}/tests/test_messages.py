@@ -76,22 +76,6 @@ class MessagesTest(FeedTestCase):
         assert response.code == 400
         assert body["error"].endswith("nested too deeply")
 
-    def test_a_cursor_past_the_history_pages_through_without_replay(self) -> None:
-        """history is 20 in testing: 30 messages come in two pages, each exactly once."""
-        for number in range(30):
-            self.post_json("/api/messages", {"text": f"m{number}"})
-        seen: list[str] = []
-        cursor = 0
-        for _ in range(3):
-            _, body = self.get_json(f"/api/messages/updates?cursor={cursor}")
-            seen += [message["text"] for message in body["messages"]]
-            cursor = body["cursor"]
-            if len(seen) == 30:
-                break
-        assert seen == [f"m{number}" for number in range(30)]
-        _, body = self.get_json(f"/api/messages?cursor={cursor}")
-        assert body == {"messages": [], "cursor": cursor}
-
     def test_bad_cursor_is_400(self) -> None:
         for cursor in ("abc", "-1"):
             response, body = self.get_json(f"/api/messages/updates?cursor={cursor}")
@@ -154,6 +138,26 @@ class MessagesTest(FeedTestCase):
         await wait_until(lambda: self.app.feed.subscribed == 0)
 
 
+class HistoryPagesTest(FeedTestCase):
+    option_values = {"history": 5}
+
+    def test_a_cursor_past_the_history_pages_through_without_replay(self) -> None:
+        """history is 5 here: 12 messages come in three pages, each exactly once."""
+        for number in range(12):
+            self.post_json("/api/messages", {"text": f"m{number}"})
+        seen: list[str] = []
+        cursor = 0
+        for _ in range(4):
+            _, body = self.get_json(f"/api/messages/updates?cursor={cursor}")
+            seen += [message["text"] for message in body["messages"]]
+            cursor = body["cursor"]
+            if len(seen) == 12:
+                break
+        assert seen == [f"m{number}" for number in range(12)]
+        _, body = self.get_json(f"/api/messages?cursor={cursor}")
+        assert body == {"messages": [], "cursor": cursor}
+
+
 class ShortPollTest(FeedTestCase):
     option_values = {"poll_timeout": 0.2}
 
@@ -197,11 +201,11 @@ class SlowReaderTest(FeedTestCase):
         with mock.patch.object(FeedSocketHandler, "write_message", write_that_never_completes):
             socket = await self.open_socket()
             await wait_until(lambda: self.app.feed.subscribed == 1)
-            for number in range(20):
+            for number in range(5):
                 await self.post(f"m{number}")
             await wait_until(lambda: len(writes) == 1)
             await asyncio.sleep(0.2)
-            # The sender waits for each write: the other 19 stay in the database.
+            # The sender waits for each write: the other 4 stay in the database.
             assert len(writes) == 1
             socket.close()
             await wait_until(lambda: self.app.feed.subscribed == 0)

@@ -59,6 +59,7 @@ async def raw_get(stream: IOStream, path: str) -> tuple[int, bytes]:
     return int(head.split()[1]), await stream.read_bytes(length)
 
 
+@pytest.mark.usefixtures("database_url")
 class GracefulShutdownTest(AsyncTestCase):
     @gen_test(timeout=10)
     async def test_stop_drains_requests_long_polls_and_websockets(self) -> None:
@@ -121,6 +122,7 @@ def test_open_file_limit_is_raised_to_the_hard_limit() -> None:
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == expected
 
 
+@pytest.mark.usefixtures("database_url")
 def test_main_serves_until_sigterm(monkeypatch: pytest.MonkeyPatch, free_port: int) -> None:
     monkeypatch.setenv(env_var("ENV"), "production")
     monkeypatch.setenv(env_var("SECRET_KEY"), TEST_SECRET)
@@ -189,38 +191,15 @@ def test_run_workers_stops_every_worker_on_sigterm() -> None:
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads workers from /proc")
-def test_console_script_with_workers_stops_on_sigterm(
-    start_server: Callable[..., Any], database_url: str, redis_url: str
-) -> None:
-    """The real thing: WORKERS=2, SIGTERM to the parent only, everything exits 0."""
-    server = start_server(
-        cwd=PROJECT_DIR,
-        ENV="production",
-        SECRET_KEY=TEST_SECRET,
-        WORKERS="2",
-        REDIS_URL=redis_url,
-        DATABASE_URL=database_url,
-    )
-    pid = server.process.pid
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    workers = [int(worker) for worker in children.read_text().split()]
-    assert len(workers) == 2
-    assert server.stop(signal.SIGTERM) == 0, server.output()
-    for worker in workers:
-        stat = Path(f"/proc/{worker}/stat")
-        assert not stat.parent.exists() or "Z" in stat.read_text()
-
-
-def test_console_script_logs_failed_requests_only_in_production(
+def test_console_script_logs_every_request_with_access_log_on(
     start_server: Callable[..., Any], database_url: str
 ) -> None:
-    production = {"ENV": "production", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": database_url}
-    quiet = start_server(**production)  # waits on /health: 200
-    verbose = start_server(ACCESS_LOG="true", **production)
-    for server in (quiet, verbose):
-        assert server.get("/no/such/page").status == 404
-        assert server.stop(signal.SIGTERM) == 0, server.output()
-        assert "404 GET /no/such/page" in server.output()
-    assert "200 GET /health" not in quiet.output()
-    assert "200 GET /health" in verbose.output()
+    """Production with ACCESS_LOG=true; its default (failed requests only) is checked on the
+    two-worker server of test_workers.py, which serves /health too."""
+    server = start_server(
+        ENV="production", SECRET_KEY=TEST_SECRET, DATABASE_URL=database_url, ACCESS_LOG="true"
+    )
+    assert server.get("/no/such/page").status == 404
+    assert server.stop(signal.SIGTERM) == 0, server.output()
+    assert "404 GET /no/such/page" in server.output()
+    assert "200 GET /health" in server.output()

@@ -1,19 +1,25 @@
 """Two worker processes and a real Redis: a post made through one worker reaches the long polls
-and WebSockets held by the other, each message exactly once and in order; Redis down at start is
-one line."""
+and WebSockets held by the other, each message exactly once and in order, and SIGTERM to the
+parent stops them all; Redis down at start is one line."""
 
 from __future__ import annotations
 
 import asyncio
 import http.client
 import json
+import signal
 from collections.abc import Callable
 from pathlib import Path
+from socket import socket as Socket
 from typing import Any
 
 import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from {{ cookiecutter.package_name }} import __main__ as console
+from {{ cookiecutter.package_name }}.server import bind
+from {{ cookiecutter.package_name }}.settings import env_var
 
 from .support import TEST_SECRET
 
@@ -82,7 +88,20 @@ def workers(start_server: Callable[..., Any], database_url: str, redis_url: str)
     )
 
 
-def test_posts_reach_clients_on_the_other_worker(workers: Any) -> None:
+def worker_pids(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def exited(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.parent.exists() or "Z" in stat.read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads workers from /proc")
+def test_posts_reach_clients_on_the_other_worker_and_sigterm_stops_all(workers: Any) -> None:
+    """One server start for both: the console script with WORKERS=2 and Redis."""
+    forked = worker_pids(workers.process.pid)
+    assert len(forked) == 2
     pollers = connect_to_each_worker(workers.port)
     posters = connect_to_each_worker(workers.port)
     for connection in pollers.values():
@@ -107,19 +126,38 @@ def test_posts_reach_clients_on_the_other_worker(workers: Any) -> None:
         texts = [message["text"] for message in json.loads(response.read())["messages"]]
         assert texts == expected[: len(texts)] and texts  # the first post at least, in order
 
+    # Production's access log has failed requests only (test_server.py has ACCESS_LOG=true).
+    assert workers.get("/no/such/page").status == 404
 
+    # SIGTERM to the parent only: every worker stops too, and everything exits 0.
+    assert workers.stop(signal.SIGTERM) == 0, workers.output()
+    assert all(exited(pid) for pid in forked)
+    assert "404 GET /no/such/page" in workers.output()
+    assert "200 GET /health" not in workers.output()  # connect_to_each_worker asked it
+
+
+@pytest.mark.usefixtures("database_url")
 def test_unreachable_redis_refuses_to_start(
-    start_server: Callable[..., Any], database_url: str
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], free_port: int
 ) -> None:
-    server = start_server(
-        wait=False,
-        ENV="production",
-        SECRET_KEY=TEST_SECRET,
-        WORKERS="2",
-        REDIS_URL="redis://127.0.0.1:1/0",
-        DATABASE_URL=database_url,
-    )
-    assert server.wait(timeout=30) == 2
-    output = server.output().strip()
-    assert output.count("\n") == 0, output
-    assert "REDIS_URL: cannot reach Redis" in output
+    """Checked before binding workers: one line on stderr, exit status 2."""
+    settings = {"ENV": "production", "SECRET_KEY": TEST_SECRET, "WORKERS": "2"}
+    settings |= {"REDIS_URL": "redis://127.0.0.1:1/0", "PORT": str(free_port)}
+    for name, value in settings.items():
+        monkeypatch.setenv(env_var(name), value)
+    bound: list[Socket] = []  # closed here: the process that would exit is this one
+
+    def bind_and_keep(host: str, port: int) -> list[Socket]:
+        bound.extend(bind(host, port))
+        return bound
+
+    monkeypatch.setattr(console, "bind", bind_and_keep)
+    with pytest.raises(SystemExit) as caught:
+        console.main(["prog"])
+    for sock in bound:
+        sock.close()
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "REDIS_URL: cannot reach Redis" in captured.err

@@ -28,6 +28,9 @@ MAX_HEADER_BYTES = 64 * 1024
 SERVER_BODY_FACTOR = 4
 # What the reloader's supervisor watches for a change after the server failed to start.
 WATCHED = ("*.py", "*.ini", "*.sql")
+# How often the development reloader looks for a changed file (Bottle's default: 1 s). As often
+# as Tornado's autoreload: a saved change shows sooner, for a few stat() calls a second.
+RELOAD_INTERVAL_SECONDS = 0.5
 
 
 def migrate(path: Path) -> list[str]:
@@ -113,7 +116,7 @@ def source_files() -> dict[Path, float]:
     }
 
 
-def supervise(interval: float = 1.0) -> None:
+def supervise(interval: float = RELOAD_INTERVAL_SECONDS) -> None:
     """The development reloader's parent process, which never serves.
 
     ``bottle.run(reloader=True)`` starts this program again as a child (``BOTTLE_CHILD`` set)
@@ -167,6 +170,7 @@ def serve() -> None:
             host=host,
             port=port,
             reloader=environment == "development",
+            interval=RELOAD_INTERVAL_SECONDS,
             **server_options(app.config),
         )
     except OSError as error:

@@ -33,21 +33,6 @@ def pytest_report_header() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shared_bytecode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The servers the tests start compile each module once, not once per start.
-
-    With PYTHONDONTWRITEBYTECODE set (as in many containers and CI images) every server
-    process compiled Bottle and its server again. Their bytecode then goes to a folder of this
-    run, so the project and the virtual environment still get none.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-            patch.delenv("PYTHONDONTWRITEBYTECODE")
-            patch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("bytecode")))
-        yield
-
-
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No setting from the developer's shell leaks into a test, nor a test into var/."""

@@ -26,22 +26,6 @@ TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))
 REDIS_SERVER = shutil.which("redis-server")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shared_bytecode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The servers and scripts the tests start compile each module once, not once per start.
-
-    With PYTHONDONTWRITEBYTECODE set (as in many containers and CI images) every child process
-    compiled SQLAlchemy, Alembic and Tornado again: about 1.5 s of CPU per server start. Their
-    bytecode then goes to a folder of this run, so the project and the virtual environment
-    still get none.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-            patch.delenv("PYTHONDONTWRITEBYTECODE")
-            patch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("bytecode")))
-        yield
-
-
 def migrate(url: str) -> None:
     asyncio.run(database.migrate(settings.check_database_url(url)))
 

@@ -54,6 +54,10 @@ def wsgi_app(environment: str | None = None) -> bottle.Bottle:
         level=app.config["app.log_level"],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # waitress warns once per request queued behind busy threads: under a burst, a line per
+    # request that buries every other message (its maintainers advise silencing it:
+    # Pylons/waitress#231). Saturation shows in the latency.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     path = app.config["app.database_path"]
     if app.config["app.env"] != "production":
         migrate(path)

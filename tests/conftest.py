@@ -55,7 +55,7 @@ def xdist_group(item_params: dict[str, object]) -> str:
     """One group per framework; another Python version's install and suite is a group of its own
     (it shares only the bake, which takes a second), so the two workers can share that work."""
     if "python_version" in item_params:
-        return f"{item_params['framework']}-py{item_params['python_version']}"
+        return f"{item_params['framework']}-{item_params['python_version']}"
     return str(item_params["framework"])
 
 

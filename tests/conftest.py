@@ -1,8 +1,9 @@
-"""Fixtures: each framework is baked once and installed once per test session.
+"""Fixtures: each framework is installed once per Python version and served once per session.
 
-Tests that take a ``framework`` parameter are grouped per framework for pytest-xdist
-(``--dist loadgroup``), so one worker bakes and installs a given framework and nothing is
-installed twice in one run. PostgreSQL and Redis start on first use, once per session (per xdist
+Tests that use the ``framework`` fixture are grouped per framework for pytest-xdist
+(``--dist loadgroup``), so one worker installs and serves a given framework and nothing is
+installed twice in one run; another Python version's install and suite is a group of its own,
+whose worker bakes its own copy of the project. PostgreSQL and Redis start on first use, once per session (per xdist
 worker): only the workers whose frameworks need them start them.
 """
 
@@ -35,10 +36,40 @@ from tests.services import PostgresServer, RedisServer, running_postgres, runnin
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     deselect_unpromised_versions(config, items)
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec and "framework" in callspec.params:
-            item.add_marker(pytest.mark.xdist_group(callspec.params["framework"]))
+        if "framework" in params(item):
+            if shares_the_session_project(item):
+                item.add_marker(pytest.mark.xdist_group(xdist_group(params(item))))
             item.add_marker(pytest.mark.framework)
+    # xdist hands out the groups with the most tests first, then the others in order of first
+    # appearance: another version's install and suite (a minute or more) must come before the
+    # short ungrouped tests, which then fill the gaps so that both workers finish together.
+    items.sort(key=lambda item: "python_version" not in params(item))
+
+
+def params(item: pytest.Item) -> dict[str, object]:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params if callspec else {}
+
+
+def xdist_group(item_params: dict[str, object]) -> str:
+    """One group per framework; another Python version's install and suite is a group of its own
+    (it shares only the bake, which takes a second), so the two workers can share that work."""
+    if "python_version" in item_params:
+        return f"{item_params['framework']}-{item_params['python_version']}"
+    return str(item_params["framework"])
+
+
+def shares_the_session_project(item: pytest.Item) -> bool:
+    """Whether ``framework`` is the session fixture below (whose project, install and server the
+    group shares) rather than a plain ``parametrize`` argument: those tests bake their own
+    projects, so they stay free for xdist to balance the workers with."""
+    for mark in item.iter_markers("parametrize"):
+        names = mark.args[0]
+        if isinstance(names, str):
+            names = [name.strip() for name in names.split(",")]
+        if "framework" in names:
+            return False
+    return True
 
 
 @pytest.fixture(scope="session", params=FRAMEWORKS)

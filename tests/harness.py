@@ -109,12 +109,20 @@ class ProjectEnv:
         return env
 
 
+def uv_binary() -> str | None:
+    """uv from requirements-dev.txt, found beside this interpreter even when its venv is not
+    activated (``.venv/bin/python -m pytest``): without it every install falls back to pip, which
+    takes several times as long."""
+    beside = Path(sys.executable).with_name("uv")
+    return str(beside) if beside.is_file() else shutil.which("uv")
+
+
 def create_project_env(
     project_dir: Path, venv_dir: Path, framework: str, python: str = sys.executable
 ) -> ProjectEnv:
     """Install the project in a fresh venv of ``python``, with uv when it is there and venv + pip
     otherwise."""
-    uv = shutil.which("uv")
+    uv = uv_binary()
     if uv:
         run([uv, "venv", "--quiet", "--python", python, str(venv_dir)], project_dir, 120)
         install = [uv, "pip", "install", "--quiet", "--python", str(venv_dir / "bin" / "python")]

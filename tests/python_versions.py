@@ -101,3 +101,27 @@ def deselect_unpromised_versions(config: pytest.Config, items: list[pytest.Item]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in split(version)[1].split("."))
+
+
+def postgres_suite_version(framework: str) -> str | None:
+    """The Python version whose run of the project's own suite uses PostgreSQL, or None.
+
+    Each promised version already runs the whole suite once (on SQLite, the default); a separate
+    PostgreSQL pass would run it a fourth time. Instead the newest other CPython version found
+    here runs it on PostgreSQL (3.11 SQLite, 3.12 SQLite, 3.13 PostgreSQL), and the running
+    version does so only when no other version is here, so every run still covers both.
+    """
+    info = framework_info(framework)
+    if not info.get("data_layer") or "postgresql" not in info["database_schemes"]:
+        return None
+    others = [
+        version
+        for version in info["python_versions"]
+        if version != running_version() and split(version)[0] == "cpython"
+    ]
+    found = [version for version in others if find_interpreter(version) is not None]
+    return max(found, key=version_key) if found else running_version()

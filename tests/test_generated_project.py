@@ -11,11 +11,8 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.harness import (
     ENV_PREFIX,
-    NO_DATA_LAYER,
     PROJECT_NAME,
     ProjectEnv,
     Server,
@@ -26,25 +23,18 @@ from tests.harness import (
     start_server,
 )
 from tests.own_suite import assert_own_suite_passes
+from tests.python_versions import postgres_suite_version, running_version
 
 STOP_TIMEOUT = 5.0
 
 
-def test_own_test_suite_passes(project_env: ProjectEnv, framework: str) -> None:
+def test_own_test_suite_passes(project_env: ProjectEnv, framework: str, services: Services) -> None:
+    """On SQLite (the default); on PostgreSQL too (TEST_DATABASE_URL, a fresh database) when no
+    other promised Python version is here to run it there (test_python_versions.py)."""
     assert_own_suite_passes(project_env)
-
-
-def test_own_test_suite_passes_on_postgresql(
-    framework: str, services: Services, request: pytest.FixtureRequest
-) -> None:
-    """The same suite with TEST_DATABASE_URL on a fresh PostgreSQL database (SQLite by default)."""
-    info = framework_info(framework)
-    if not info.get("data_layer"):
-        pytest.skip(NO_DATA_LAYER)
-    if "postgresql" not in info["database_schemes"]:
-        pytest.skip(f"{framework} runs on SQLite only")
-    project_env: ProjectEnv = request.getfixturevalue("project_env")  # after the skips: no install
-    assert_own_suite_passes(project_env, TEST_DATABASE_URL=services.database_url("postgresql"))
+    if postgres_suite_version(framework) == running_version():
+        database = services.database_url("postgresql")
+        assert_own_suite_passes(project_env, TEST_DATABASE_URL=database)
 
 
 def test_health_is_json_ok(production_server: Server) -> None:

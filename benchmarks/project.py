@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.frameworks import ENV_PREFIX, PROJECT_NAME, PROJECT_SLUG, REPO_DIR
+from tests import environ
 
 
 class CommandFailed(RuntimeError):
@@ -19,27 +20,8 @@ class CommandFailed(RuntimeError):
 
 
 def clean_environ(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without anything that would leak into a baked project.
-
-    PYTHONDONTWRITEBYTECODE goes too: timed as on a developer's machine, which keeps the
-    bytecode it compiles (with it, every process of a suite compiles its imports again: 2-4 s
-    of CPU each for the framework and its data layer).
-    """
-    drop = (
-        "VIRTUAL_ENV",
-        "PYTHONPATH",
-        "PYTHONDONTWRITEBYTECODE",
-        "COV_CORE_SOURCE",
-        "COV_CORE_CONFIG",
-        "COV_CORE_DATAFILE",
-    )
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith((ENV_PREFIX, "PYTEST_")) and key not in drop
-    }
-    environ.update(extra or {})
-    return environ
+    """This process's environment without anything that would leak into a baked project."""
+    return environ.clean_environ(ENV_PREFIX, extra)
 
 
 def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> float:

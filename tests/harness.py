@@ -19,6 +19,8 @@ from typing import Any, Protocol
 # sys.path so these tests drive the servers with the very same helpers.
 from live_server import STARTUP_TIMEOUT, LiveServer, Reply, find_free_port, start
 
+from tests.environ import clean_environ
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_CONTEXT: dict[str, Any] = json.loads(
     (REPO_DIR / "cookiecutter.json").read_text(encoding="utf-8")
@@ -77,16 +79,6 @@ def assert_ruff_clean(project: Path) -> None:
             check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-
-
-def clean_environ(prefix: str) -> dict[str, str]:
-    """This process's environment without any setting that would leak into a baked project."""
-    drop = ("VIRTUAL_ENV", "PYTHONPATH", "COV_CORE_SOURCE", "COV_CORE_CONFIG", "COV_CORE_DATAFILE")
-    return {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(prefix) and key not in drop and not key.startswith("PYTEST_")
-    }
 
 
 @dataclass

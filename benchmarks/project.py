@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.frameworks import ENV_PREFIX, PROJECT_NAME, PROJECT_SLUG, REPO_DIR
-from tests import environ
+from tests.environ import clean_environ as clean_project_environ
 
 
 class CommandFailed(RuntimeError):
@@ -21,7 +21,7 @@ class CommandFailed(RuntimeError):
 
 def clean_environ(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment without anything that would leak into a baked project."""
-    return environ.clean_environ(ENV_PREFIX, extra)
+    return clean_project_environ(ENV_PREFIX, extra)
 
 
 def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> float:

@@ -15,7 +15,7 @@ from live_server import LiveServer
 
 from benchmarks.frameworks import REPO_DIR
 
-# CubicWeb's API needs the admin's credentials and its app is being rewritten: /health only.
+# CubicWeb's API needs the admin's credentials to write: /health only, a read is still to do.
 NO_READ_BENCHMARK = frozenset({"cubicweb"})
 
 

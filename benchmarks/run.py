@@ -31,7 +31,8 @@ METHOD_NOTES = [
     "Time to green: each run bakes a new project (not timed), creates a fresh virtual "
     'environment and installs `-e ".[dev]"` with uv (pip when uv is absent). The package '
     "cache is warm: an untimed install of the same project ran first. Then the project's own "
-    "`python -m pytest` (with its coverage gate).",
+    "`python -m pytest` (with its coverage gate), with bytecode written as on a developer's "
+    "machine (`PYTHONDONTWRITEBYTECODE` is dropped from its environment).",
     "Runtime: one baked and installed project per framework serves every measurement. Its "
     "console script runs in production (`PREFIX_ENV=production`, the same worker/thread count "
     "as the bare app, set explicitly). The bare app (`benchmarks/bare/<framework>_app.py`) "
@@ -48,7 +49,8 @@ METHOD_NOTES = [
     "Tornado: SQLAlchemy asyncio + aiosqlite/psycopg 3; Bottle: sqlite3, a connection per "
     "request, then the file) on the same database. Both answers are checked equal first. "
     "PostgreSQL 15 is a server of the benchmark's own (tests/services.py), fsync off. "
-    "CubicWeb: /health only (its app is being rewritten).",
+    "CubicWeb: /health only (its API writes need the admin's credentials; a read benchmark "
+    "is still to be written).",
     "Server CPU µs/request: user + system CPU time of the server's processes during a load, "
     "divided by the requests answered (from /proc); the CPU ratio is bare ÷ baked of their "
     "medians, the req/s ratio the servers would reach with CPUs to themselves.",

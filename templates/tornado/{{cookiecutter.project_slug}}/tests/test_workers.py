@@ -8,6 +8,7 @@ import asyncio
 import http.client
 import json
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from socket import socket as Socket
@@ -24,7 +25,10 @@ from {{ cookiecutter.package_name }}.settings import env_var
 from .support import TEST_SECRET
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-ATTEMPTS = 60
+# A worker still starting (imports, Redis) accepts nothing, and the kernel hands every new
+# connection to the one that is up: keep trying, with a pause, until both answered.
+ATTEMPTS = 300
+PAUSE_SECONDS = 0.05
 
 
 def connect_to_each_worker(port: int) -> dict[str, http.client.HTTPConnection]:
@@ -38,6 +42,7 @@ def connect_to_each_worker(port: int) -> dict[str, http.client.HTTPConnection]:
         worker = response.headers["X-Worker"]
         if worker in found:
             connection.close()
+            time.sleep(PAUSE_SECONDS)
         else:
             found[worker] = connection
         if len(found) == 2:
@@ -53,6 +58,7 @@ async def sockets_on_each_worker(port: int) -> dict[str, WebSocketClientConnecti
         worker = socket.headers["X-Worker"]
         if worker in found:
             socket.close()
+            await asyncio.sleep(PAUSE_SECONDS)
         else:
             found[worker] = socket
         if len(found) == 2:

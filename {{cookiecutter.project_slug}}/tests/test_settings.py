@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,17 @@ def test_production_takes_a_secret_of_the_minimum_length_and_development_any() -
     secret = "s" * settings.MIN_SECRET_KEY_LENGTH
     assert settings.resolve_secret_key("production", secret) == secret
     assert settings.resolve_secret_key("development", "short") == "short"
+
+
+def test_logging_leaves_out_waitress_queue_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    """One line per queued request under a burst: silenced, waitress' other warnings kept."""
+    queue = logging.getLogger("waitress.queue")
+    level = queue.level
+    try:
+        settings.configure_logging("INFO")
+        with caplog.at_level(logging.INFO):
+            queue.warning("Task queue depth is 3")
+            logging.getLogger("waitress").warning("the server is on fire")
+    finally:
+        queue.setLevel(level)
+    assert [record.name for record in caplog.records] == ["waitress"]

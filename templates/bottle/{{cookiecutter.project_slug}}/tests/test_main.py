@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import logging
 import runpy
 import signal
 import sys
@@ -116,22 +115,6 @@ def test_production_serves_with_waitress_by_default(
     # Both become the KeyboardInterrupt that every adapter already stops on.
     assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-def test_waitress_queue_warnings_are_left_out(
-    fake_run: FakeRun, production: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """One line per queued request under a burst: silenced, waitress' other warnings kept."""
-    queue = logging.getLogger("waitress.queue")
-    level = queue.level
-    try:
-        main([])
-        with caplog.at_level(logging.INFO):
-            queue.warning("Task queue depth is 3")
-            logging.getLogger("waitress").warning("the server is on fire")
-    finally:
-        queue.setLevel(level)
-    assert [record.name for record in caplog.records] == ["waitress"]
 
 
 def test_gunicorn_forks_the_configured_workers_with_threads(

@@ -1,6 +1,5 @@
 """Configuration layering and the console script's refusals (no CubicWeb instance needed)."""
 
-import logging
 import socket
 from pathlib import Path
 from unittest import mock
@@ -206,17 +205,3 @@ def test_config_files_ship_inside_the_package():
     for name in settings.ENVIRONMENTS:
         path = config.ini_file(name)
         assert path.is_file() and Path(config.__file__).parent in path.parents
-
-
-def test_logging_leaves_out_waitress_queue_warnings(caplog):
-    """One line per queued request under a burst: silenced, waitress' other warnings kept."""
-    queue = logging.getLogger("waitress.queue")
-    level = queue.level
-    try:
-        __main__.configure_logging(config.load_config(env(ENV="testing", SECRET_KEY="s3cret")))
-        with caplog.at_level(logging.INFO):
-            queue.warning("Task queue depth is 3")
-            logging.getLogger("waitress").warning("the server is on fire")
-    finally:
-        queue.setLevel(level)
-    assert [record.name for record in caplog.records] == ["waitress"]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 import signal
 import sqlite3
@@ -50,14 +49,7 @@ def wsgi_app(environment: str | None = None) -> bottle.Bottle:
     ``gunicorn '{{ cookiecutter.package_name }}.server:wsgi_app()'``.
     """
     app = create_app(environment)
-    logging.basicConfig(
-        level=app.config["app.log_level"],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # waitress warns once per request queued behind busy threads: under a burst, a line per
-    # request that buries every other message (its maintainers advise silencing it:
-    # Pylons/waitress#231). Saturation shows in the latency.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    settings.configure_logging(app.config["app.log_level"])
     path = app.config["app.database_path"]
     if app.config["app.env"] != "production":
         migrate(path)

@@ -19,19 +19,6 @@ from .config import AppConfig, load_config
 log = logging.getLogger(__name__)
 
 
-def configure_logging(config: AppConfig) -> None:
-    logging.basicConfig(
-        level=config.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # waitress warns once per request queued behind busy threads: under a burst that is a line
-    # per request (5,753 in 12 s of load at 32 connections), ~40 µs of server CPU each, burying
-    # every other message. Its maintainers advise silencing it (Pylons/waitress#231); saturation
-    # shows in the latency.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-
-
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="{{ cookiecutter.project_slug }}",
@@ -52,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     command = parse_arguments(sys.argv[1:] if argv is None else argv).command or "serve"
     # Configuration errors end here, before anything is imported or logged.
     config = load_config()
-    configure_logging(config)
+    settings.configure_logging(config.log_level)
     from . import instance
 
     try:
@@ -93,7 +80,7 @@ def serve(config: AppConfig) -> None:
 @settings.exit_on_config_error
 def reloaded() -> None:  # pragma: no cover - runs in hupper's child process
     config = load_config()
-    configure_logging(config)
+    settings.configure_logging(config.log_level)
     run(config)
 
 

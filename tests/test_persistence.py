@@ -6,6 +6,10 @@ different processes, so data kept in one process's memory fails. Then SIGTERM, a
 the same settings and database, and the data must still be there. What to write and where to read
 it back comes from "persistence" in the framework's framework.json; the database is a fresh one per
 test, PostgreSQL or an SQLite file.
+
+A PostgreSQL restart under a running server costs no failed request: the connections the server
+pooled before it are dead, and the starters check a connection before handing it out (SQLAlchemy's
+``pool_pre_ping``; docs/benchmarks.md gives its price per request).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from tests.harness import (
     production_settings,
     running_server,
 )
+from tests.services import PostgresServer
 
 READS = 12
 SCHEMES = ("sqlite", "postgresql")
@@ -90,6 +95,24 @@ def test_a_write_is_read_by_every_connection_and_survives_a_restart(
         assert_reads(server, path, probe["expect"], READS)
         assert server.stop(signal.SIGTERM, timeout=STOP_TIMEOUT) == 0, server.output()
     with running_server(project_env, tmp_path / "restarted.log", **settings) as server:
+        assert_reads(server, path, probe["expect"], READS)
+
+
+def test_reads_after_a_postgresql_restart_all_succeed(
+    framework: str, services: Services, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    info = framework_info(framework)
+    if "postgresql" not in info.get("database_schemes", []):
+        pytest.skip(f"{framework} has no PostgreSQL")
+    project_env: ProjectEnv = request.getfixturevalue("project_env")
+    postgres: PostgresServer = request.getfixturevalue("postgres")
+    probe = info["persistence"]
+    settings = production_settings(framework, services, "postgresql")
+    migrate(project_env, settings)
+    with running_server(project_env, tmp_path / "server.log", **settings) as server:
+        path = read_path(probe, write(server, probe))
+        assert_reads(server, path, probe["expect"], READS)  # every worker pools a connection
+        postgres.restart()
         assert_reads(server, path, probe["expect"], READS)
 
 

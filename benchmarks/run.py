@@ -29,10 +29,11 @@ METHOD_NOTES = [
     "imports; the in-process figure is `cookiecutter.main.cookiecutter()` in the runner, so "
     "only its first run pays for imports.",
     "Time to green: each run bakes a new project (not timed), creates a fresh virtual "
-    'environment and installs `-e ".[dev]"` with uv (pip when uv is absent). The package '
-    "cache is warm: an untimed install of the same project ran first. Then the project's own "
-    "`python -m pytest` (with its coverage gate), with bytecode written as on a developer's "
-    "machine (`PYTHONDONTWRITEBYTECODE` is dropped from its environment).",
+    'environment and installs `-e ".[dev]"` with uv (pip when uv is absent), compiling '
+    "bytecode as pip does. The package cache is warm: an untimed install of the same project "
+    "ran first. Then the project's own `python -m pytest` (with its coverage gate), with "
+    "bytecode written as on a developer's machine (`PYTHONDONTWRITEBYTECODE` is dropped from "
+    "its environment).",
     "Runtime: one baked and installed project per framework serves every measurement. Its "
     "console script runs in production (`PREFIX_ENV=production`, the same worker/thread count "
     "as the bare app, set explicitly). The bare app (`benchmarks/bare/<framework>_app.py`) "

@@ -10,8 +10,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.project import uv
 from benchmarks.wrk import wrk_path
+from tests.environ import uv_binary
 
 
 def _first_line(command: list[str]) -> str:
@@ -42,7 +42,7 @@ def memory_gib() -> str:
 
 def describe() -> list[tuple[str, str]]:
     wrk = wrk_path()
-    uv_tool = uv()
+    uv_tool = uv_binary()
     return [
         ("Date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("OS", f"{platform.system()} {platform.release()} ({platform.machine()})"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from benchmarks.frameworks import ENV_PREFIX, PROJECT_NAME, PROJECT_SLUG, REPO_DIR
 from tests.environ import clean_environ as clean_project_environ
+from tests.environ import uv_binary
 
 
 class CommandFailed(RuntimeError):
@@ -93,11 +93,6 @@ def bake_api(framework: str, output_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-def uv() -> str | None:
-    beside = Path(sys.executable).with_name("uv")
-    return str(beside) if beside.is_file() else shutil.which("uv")
-
-
 @dataclass(frozen=True)
 class Installed:
     """A baked project installed with ``pip install -e ".[dev]"`` in its own virtual env."""
@@ -117,7 +112,7 @@ class Installed:
 
 def install(framework: str, project_dir: Path, venv_dir: Path) -> tuple[Installed, float]:
     """Fresh venv + editable install with the dev extra (uv when available); return the time."""
-    tool = uv()
+    tool = uv_binary()
     python = venv_dir / "bin" / "python"
     if tool:
         create = [tool, "venv", "--quiet", "--python", sys.executable, str(venv_dir)]

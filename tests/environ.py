@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+from pathlib import Path
 
 # Settings of the test runner's own virtual environment, coverage and pytest plugins would leak
 # into the project's processes. PYTHONDONTWRITEBYTECODE goes too: as on a developer's machine,
@@ -28,3 +31,11 @@ def clean_environ(prefix: str, extra: dict[str, str] | None = None) -> dict[str,
     }
     environ.update(extra or {})
     return environ
+
+
+def uv_binary() -> str | None:
+    """uv from requirements-dev.txt, found beside this interpreter even when its venv is not
+    activated (``.venv/bin/python -m pytest``): without it every install falls back to pip, which
+    takes several times as long."""
+    beside = Path(sys.executable).with_name("uv")
+    return str(beside) if beside.is_file() else shutil.which("uv")

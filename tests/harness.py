@@ -6,7 +6,6 @@ import contextlib
 import http.client
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from typing import Any, Protocol
 # sys.path so these tests drive the servers with the very same helpers.
 from live_server import STARTUP_TIMEOUT, LiveServer, Reply, find_free_port, start
 
-from tests.environ import clean_environ
+from tests.environ import clean_environ, uv_binary
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_CONTEXT: dict[str, Any] = json.loads(
@@ -99,14 +98,6 @@ class ProjectEnv:
         env["PATH"] = f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}"
         env.update({ENV_PREFIX + name: value for name, value in settings.items()})
         return env
-
-
-def uv_binary() -> str | None:
-    """uv from requirements-dev.txt, found beside this interpreter even when its venv is not
-    activated (``.venv/bin/python -m pytest``): without it every install falls back to pip, which
-    takes several times as long."""
-    beside = Path(sys.executable).with_name("uv")
-    return str(beside) if beside.is_file() else shutil.which("uv")
 
 
 def create_project_env(

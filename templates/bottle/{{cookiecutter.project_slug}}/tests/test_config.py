@@ -71,6 +71,7 @@ def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyP
         "WORKERS": "3",
         "THREADS": "8",
         "UPLOAD_DIR": "/srv/files",
+        "RELOAD_INTERVAL": "0.25",
     }
     for name, value in values.items():
         monkeypatch.setenv(settings.env_var(name), value)
@@ -83,6 +84,7 @@ def test_environment_variables_override_the_ini_file(monkeypatch: pytest.MonkeyP
     assert config["app.secret_key"] == "from-the-environment-24-characters"
     assert (config["app.workers"], config["app.threads"]) == (3, 8)
     assert config["app.upload_dir"] == Path("/srv/files")
+    assert config["app.reload_interval"] == 0.25
 
 
 def test_the_environment_comes_from_the_prefixed_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,6 +109,8 @@ def test_the_environment_comes_from_the_prefixed_variable(monkeypatch: pytest.Mo
         ("UPLOAD_DIR", "  "),
         ("WORKERS", "0"),
         ("THREADS", "65"),
+        ("RELOAD_INTERVAL", "0"),
+        ("RELOAD_INTERVAL", "soon"),
         ("DATABASE_URL", "var/app.sqlite3"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import runpy
 import signal
+import socketserver
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,6 +220,24 @@ def test_outside_production_pending_migrations_apply_at_start(
     [(app, options)] = fake_run.calls
     assert app.config["app.env"] == environment
     assert (options["server"], options["reloader"]) == ("wsgiref", reloader)
+
+
+def test_the_development_server_polls_as_often_as_the_reloader_looks(
+    fake_run: FakeRun, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The reloader stops its child with a simulated Ctrl-C, seen only between two polls."""
+    configure(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path}/d.db", RELOAD_INTERVAL="0.2")
+    monkeypatch.setenv("BOTTLE_CHILD", "true")
+    main([])
+    [(_, options)] = fake_run.calls
+    assert options["interval"] == 0.2
+    polls: list[float] = []
+    monkeypatch.setattr(
+        socketserver.BaseServer, "serve_forever", lambda _, poll: polls.append(poll)
+    )
+    with options["server_class"](("127.0.0.1", 0), socketserver.BaseRequestHandler) as wsgiref:
+        wsgiref.serve_forever()
+    assert polls == [0.2]
 
 
 def test_the_development_reloader_parent_only_supervises(

@@ -25,6 +25,9 @@ from {{ cookiecutter.package_name }} import database, security, server
 
 SECRET = "live-test-secret-of-24-characters"
 ONE_MIB = 1024 * 1024
+# The development reloader looks for changes 10 times a second, not twice: each restart and
+# each stop waits for up to 3 of its intervals (Bottle's own loops sleep between looks).
+RELOAD_INTERVAL = "0.1"
 
 
 @pytest.fixture
@@ -177,7 +180,10 @@ def test_development_reloader_stops_on_ctrl_c(
     start: Callable[..., Any], sigint_ignored: bool, tmp_path: Path
 ) -> None:
     live = start(
-        ENV="development", sigint_ignored=sigint_ignored, DATABASE_URL=f"sqlite:///{tmp_path}/d.db"
+        ENV="development",
+        sigint_ignored=sigint_ignored,
+        DATABASE_URL=f"sqlite:///{tmp_path}/d.db",
+        RELOAD_INTERVAL=RELOAD_INTERVAL,
     )
     assert live.get("/").status == 200
     assert live.stop(signal.SIGINT, group=True) == 0, live.output()
@@ -200,7 +206,12 @@ def test_the_development_server_survives_a_syntax_error(
     """A copy of the package, run from its parent folder, so the test can break and fix it."""
     copy = tmp_path / "src" / app_module.__package__
     shutil.copytree(app_module.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    live = start(ENV="development", cwd=copy.parent, DATABASE_URL=f"sqlite:///{tmp_path}/d.db")
+    live = start(
+        ENV="development",
+        cwd=copy.parent,
+        DATABASE_URL=f"sqlite:///{tmp_path}/d.db",
+        RELOAD_INTERVAL=RELOAD_INTERVAL,
+    )
     source = (copy / "app.py").read_text()
     (copy / "app.py").write_text(source + "\ndef broken(:\n")
     wait_for(lambda: "it starts again when a file" in live.output())

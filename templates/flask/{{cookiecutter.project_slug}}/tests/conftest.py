@@ -1,5 +1,6 @@
 """The fixtures of the Flask testing docs: `app`, `client` and `runner`, plus `make_app`,
-`csrf_token` and an isolated, migrated database for each test.
+`csrf_token` and an isolated, migrated database for each test; and the production servers of
+test_production_server.py, started with the first test.
 
 Tests run on SQLite, or on PostgreSQL with ``{{ cookiecutter.__env_prefix }}TEST_DATABASE_URL``: see migrated_databases.py.
 On PostgreSQL a test's database is emptied and handed to a later test, instead of dropped and
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from live_server import LiveServer, find_free_port, start
 
 from {{ cookiecutter.package_name }} import create_app, database, settings
 
@@ -43,6 +47,66 @@ def databases() -> Iterator[MigratedDatabases]:
     databases = MigratedDatabases(TEST_DATABASE_URL, migrate)
     yield databases
     databases.close()
+
+
+@dataclass
+class ProductionProcesses:
+    """The three servers test_production_server.py talks to, each ``python -m`` the package."""
+
+    server: LiveServer  # production settings, two workers
+    second_server: LiveServer  # the same on the same database, with its access log on
+    without_secret: LiveServer  # production without a secret: must refuse to start
+
+
+@pytest.fixture(scope="session")
+def production_processes(
+    shared_bytecode: None, databases: MigratedDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProductionProcesses]:
+    """test_production_server.py's processes, started together and not waited for (its tests
+    wait), on one migrated database of their own; killed at the end of the session."""
+    url = databases.create()
+    production = {
+        "ENV": "production",
+        "SECRET_KEY": "integration-secret-of-24-characters",
+        "DATABASE_URL": url,
+        "WORKERS": "2",
+    }
+    configs = {
+        "server": production,
+        "second_server": production | {"GUNICORN__ACCESSLOG": '"-"'},
+        "without_secret": {"ENV": "production"},
+    }
+    folder = tmp_path_factory.mktemp("production")
+    # Settings from the environment of the test run are dropped, as start_server does.
+    environ = {
+        key: value for key, value in os.environ.items() if not key.startswith(settings.PREFIX)
+    }
+    started: dict[str, LiveServer] = {}
+    try:
+        for name, config in configs.items():
+            port = find_free_port()
+            variables = {settings.env_var(key): value for key, value in config.items()}
+            started[name] = start(
+                [sys.executable, "-m", "{{ cookiecutter.package_name }}"],
+                port=port,
+                log_path=folder / f"{name}.log",
+                env=environ | variables | {settings.env_var("PORT"): str(port)},
+                cwd=folder,
+            )
+        yield ProductionProcesses(**started)
+    finally:
+        for server in started.values():
+            server.kill()
+        databases.remove(url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_production_processes_early(request: pytest.FixtureRequest) -> None:
+    """When test_production_server.py is among the tests, its processes start with the first
+    test. Each takes about a second of CPU to start (Python, Flask, SQLAlchemy, gunicorn), which
+    then runs on another core while the in-process tests run, instead of the suite waiting."""
+    if any(item.path.name == "test_production_server.py" for item in request.session.items):
+        request.getfixturevalue("production_processes")
 
 
 @pytest.fixture

@@ -1,30 +1,26 @@
 """The real production server: the console script under gunicorn, over HTTP on 127.0.0.1.
 
-Starting a server is most of this module's time, so the module starts two, side by side, on
-one migrated database: ``server`` with the production defaults, shared by the tests that only
-send it requests, and ``second_server`` with the access log switched on, which one test reads
-the first one's notes from and then stops. ``start_server`` comes from the project's root
-conftest.py.
+Starting the servers was most of this module's time, so conftest.py's ``production_processes``
+starts them with the session's first test, side by side, on one migrated database: ``server``
+with the production defaults, shared by the tests that only send it requests, ``second_server``
+with the access log switched on, which one test reads the first one's notes from and then stops,
+and one without a secret, which must refuse to start. The tests here wait for them.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import sys
 import time
-from collections.abc import Callable, Iterator
 from html import escape
-from typing import Any
 from urllib.parse import quote
 
 import pytest
-from live_server import LiveServer, find_free_port, start
+from live_server import LiveServer
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME, settings
 
-from .migrated_databases import MigratedDatabases
+from .conftest import ProductionProcesses
 
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
@@ -33,54 +29,15 @@ JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def production(databases: MigratedDatabases) -> Iterator[dict[str, str]]:
-    """Production settings on a migrated database of this module's own."""
-    url = databases.create()
-    yield {
-        "ENV": "production",
-        "SECRET_KEY": "integration-secret-of-24-characters",
-        "DATABASE_URL": url,
-        "WORKERS": "2",
-    }
-    databases.remove(url)
+def server(production_processes: ProductionProcesses) -> LiveServer:
+    production_processes.server.wait_until_healthy(STARTUP_TIMEOUT)
+    return production_processes.server
 
 
 @pytest.fixture(scope="module")
-def servers(
-    production: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Two production servers (two workers each), started together and killed at the end."""
-    folder = tmp_path_factory.mktemp("production")
-    # Settings from the environment of the test run are dropped, as start_server does.
-    environ = {
-        key: value for key, value in os.environ.items() if not key.startswith(settings.PREFIX)
-    }
-    started: list[LiveServer] = []
-    try:
-        for number, extra in enumerate(({}, {"GUNICORN__ACCESSLOG": '"-"'})):
-            port = find_free_port()
-            config = {**production, **extra, "PORT": str(port)}
-            env = environ | {settings.env_var(name): value for name, value in config.items()}
-            log_path = folder / f"server-{number}.log"
-            command = [sys.executable, "-m", "{{ cookiecutter.package_name }}"]
-            started.append(start(command, port=port, log_path=log_path, env=env, cwd=folder))
-        for server in started:
-            server.wait_until_healthy(STARTUP_TIMEOUT)
-        first, second = started
-        yield first, second
-    finally:
-        for server in started:
-            server.kill()
-
-
-@pytest.fixture(scope="module")
-def server(servers: tuple[LiveServer, LiveServer]) -> LiveServer:
-    return servers[0]
-
-
-@pytest.fixture(scope="module")
-def second_server(servers: tuple[LiveServer, LiveServer]) -> LiveServer:
-    return servers[1]
+def second_server(production_processes: ProductionProcesses) -> LiveServer:
+    production_processes.second_server.wait_until_healthy(STARTUP_TIMEOUT)
+    return production_processes.second_server
 
 
 def create_note(server: LiveServer) -> str:
@@ -168,8 +125,10 @@ def test_another_server_reads_the_notes_logs_access_and_stops_on_sigterm(
     assert server.get(location).status == 200
 
 
-def test_production_without_secret_prints_one_line(start_server: Callable[..., Any]) -> None:
-    server = start_server(ENV="production", wait=False)
+def test_production_without_secret_prints_one_line(
+    production_processes: ProductionProcesses,
+) -> None:
+    server = production_processes.without_secret
     code = server.wait(STARTUP_TIMEOUT)
     lines = [line for line in server.output().splitlines() if line.strip()]
     assert code == 2

@@ -11,11 +11,13 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from wsgiref.simple_server import WSGIServer
 
 import bottle
 
 from . import database, settings
 from .app import PACKAGE_DIR, create_app
+from .config import RELOAD_INTERVAL_SECONDS
 from .security import MULTIPART_OVERHEAD_BYTES
 from .security_headers import SecurityPolicy
 
@@ -27,9 +29,6 @@ MAX_HEADER_BYTES = 64 * 1024
 SERVER_BODY_FACTOR = 4
 # What the reloader's supervisor watches for a change after the server failed to start.
 WATCHED = ("*.py", "*.ini", "*.sql")
-# How often the development reloader looks for a changed file (Bottle's default: 1 s). As often
-# as Tornado's autoreload: a saved change shows sooner, for a few stat() calls a second.
-RELOAD_INTERVAL_SECONDS = 0.5
 
 
 def migrate(path: Path) -> list[str]:
@@ -68,6 +67,16 @@ def require_server(name: str) -> str:
     return name
 
 
+def polling_wsgiref_server(poll_interval: float) -> type[WSGIServer]:
+    """wsgiref's server, looking for a stop every ``poll_interval`` seconds (its own: 0.5)."""
+
+    class Server(WSGIServer):
+        def serve_forever(self, poll_interval: float = poll_interval) -> None:
+            super().serve_forever(poll_interval)
+
+    return Server
+
+
 def server_options(config: bottle.ConfigDict) -> dict[str, Any]:
     """What the adapter of ``app.server`` needs beyond host and port."""
     server, threads = config["app.server"], config["app.threads"]
@@ -95,7 +104,9 @@ def server_options(config: bottle.ConfigDict) -> dict[str, Any]:
             "control_socket_disable": True,
             "forwarded_allow_ips": policy.forwarded_allow_ips,
         }
-    return {}
+    # wsgiref. Bottle's reloader stops its child, to restart it, with a simulated Ctrl-C, which
+    # the server notices only between two polls: poll as often as the reloader looks for changes.
+    return {"server_class": polling_wsgiref_server(config["app.reload_interval"])}
 
 
 def stop_on_signals() -> None:
@@ -118,7 +129,8 @@ def supervise(interval: float = RELOAD_INTERVAL_SECONDS) -> None:
     ``bottle.run(reloader=True)`` starts this program again as a child (``BOTTLE_CHILD`` set)
     that serves, and starts it again when a module changes; but it exits as soon as a child
     fails, e.g. on a syntax error saved in a module. Then wait for the next change of a source
-    file and start a child again.
+    file and start a child again. ``interval``: seconds between looks, here and in Bottle's
+    reloader (``{{ cookiecutter.__env_prefix }}RELOAD_INTERVAL``).
     """
     stop_on_signals()
     # Bottle starts the child as `python -m <package> <sys.argv...>` when this ran with -m, so
@@ -152,8 +164,8 @@ def serve() -> None:
     """Run the server: Bottle's own, with its reloader, in development."""
     environment = settings.current_environment()
     if environment == "development" and "BOTTLE_CHILD" not in os.environ:
-        create_app(environment)  # a bad setting is one line here, not one per restart
-        supervise()
+        # A bad setting is one line here, not one per restart.
+        supervise(create_app(environment).config["app.reload_interval"])
         return
     app = wsgi_app(environment)
     server = require_server(app.config["app.server"])
@@ -166,7 +178,7 @@ def serve() -> None:
             host=host,
             port=port,
             reloader=environment == "development",
-            interval=RELOAD_INTERVAL_SECONDS,
+            interval=app.config["app.reload_interval"],
             **server_options(app.config),
         )
     except OSError as error:

@@ -49,8 +49,8 @@ def server(serve: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def browser(server: Any) -> Iterator[Browser]:
-    """Per test, after ``server`` (a module-scoped fixture would be set up before any server):
-    the module has one test."""
+    """Chromium, launched while ``server`` starts: so per test (pytest sets a module-scoped
+    fixture up before any per-test one), and the module has one test."""
     assert CHROMIUM is not None  # pytestmark skips the module otherwise
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)

@@ -43,6 +43,9 @@ from {{ cookiecutter.package_name }}.settings import PREFIX, env_var
 HOST = "127.0.0.1"
 # Connections per source address: under the 28,232 ports of Linux's default ephemeral range.
 PER_SOURCE_ADDRESS = 25_000
+# Between two looks at the server (is it up? how many polls wait?): short, as each look is one
+# small request, so the times measured are not rounded up to it.
+POLL_SECONDS = 0.02
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -208,7 +211,7 @@ async def wait_until_healthy(port: int, deadline: float) -> Client:
         except (OSError, asyncio.IncompleteReadError):
             if time.monotonic() > deadline:
                 raise
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(POLL_SECONDS)
 
 
 async def one_client_per_worker(port: int, workers: int, deadline: float) -> list[Client]:
@@ -253,7 +256,7 @@ async def wait_for_waiting(controls: list[Client], target: int, deadline: float)
         waiting = [(await client.get_json("/api/feed"))["waiting"] for client in controls]
         if sum(waiting) == target or time.monotonic() > deadline:
             return waiting
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(POLL_SECONDS)
 
 
 async def deliver_one_post(controls: list[Client], polls: list[Client]) -> tuple[list[float], int]:

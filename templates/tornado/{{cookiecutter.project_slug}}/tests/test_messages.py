@@ -159,7 +159,7 @@ class HistoryPagesTest(FeedTestCase):
 
 
 class ShortPollTest(FeedTestCase):
-    option_values = {"poll_timeout": 0.2}
+    option_values = {"poll_timeout": 0.05}  # each test waits for it once
 
     def test_poll_times_out_with_no_messages(self) -> None:
         response, body = self.get_json("/api/messages/updates?cursor=0")

@@ -46,8 +46,13 @@ async def health(port: int) -> Any:
 
 
 class SlowHandler(BaseHandler):
+    """Answers once the test releases it: a request in flight for as long as the test needs."""
+
+    def initialize(self, release: asyncio.Event) -> None:
+        self.release = release
+
     async def get(self) -> None:
-        await asyncio.sleep(0.5)
+        await self.release.wait()
         self.finish("done")
 
 
@@ -65,7 +70,8 @@ class GracefulShutdownTest(AsyncTestCase):
     async def test_stop_drains_requests_long_polls_and_websockets(self) -> None:
         sock, port = bind_unused_port()
         app = make_app(app_options(poll_timeout=30.0))
-        app.add_handlers(".*", [(r"/slow", SlowHandler)])
+        release = asyncio.Event()
+        app.add_handlers(".*", [(r"/slow", SlowHandler, {"release": release})])
         await app.feed.start()
         stop = asyncio.Event()
         serving = asyncio.ensure_future(serve(app, [sock], stop))
@@ -83,6 +89,7 @@ class GracefulShutdownTest(AsyncTestCase):
         stop.set()
         await wait_until(lambda: app.settings["draining"].is_set())
         assert await raw_get(kept_alive, "/health") == (503, b'{"status": "stopping"}')
+        release.set()  # only now, while the server drains
         assert (await slow).body == b"done"  # finished, not cut off
         assert json.loads((await poll).body) == {"messages": [], "cursor": 0}
         assert await websocket.read_message() is None

@@ -6,8 +6,13 @@ const feed = document.getElementById("feed");
 const form = document.getElementById("post");
 const status = document.getElementById("status");
 let cursor = 0;
-let backoff = 500;
+// A restart usually takes a second or two: the first retries come soon, then farther apart.
+const FIRST_RETRY_MS = 250;
+let backoff = FIRST_RETRY_MS;
 let socketFailures = 0;
+// Sockets that never opened, in a row, before falling back to long polling: about 4 s of
+// retries, so a restart stays on WebSockets and a proxy that drops them is found soon.
+const MAX_SOCKET_FAILURES = 6;
 
 function show(message) {
   if (message.id <= cursor) return; // already shown (a replay after reconnecting)
@@ -22,20 +27,23 @@ function say(text) {
 }
 
 function retryLater(connect) {
-  say(`disconnected; retrying in ${Math.round(backoff / 1000)} s`);
-  setTimeout(connect, backoff);
-  backoff = Math.min(backoff * 2, 30000);
+  // Jittered, so the pages of a restarted server do not all come back at the same instant.
+  const delay = backoff * (0.5 + Math.random() / 2);
+  say(`disconnected; retrying in ${(delay / 1000).toFixed(1)} s`);
+  setTimeout(connect, delay);
+  backoff = Math.min(backoff * 1.5, 30000);
 }
 
 function connectSocket() {
-  if (socketFailures >= 3) return poll(); // e.g. a proxy that does not pass WebSockets
+  // e.g. a proxy that does not pass WebSockets
+  if (socketFailures >= MAX_SOCKET_FAILURES) return poll();
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   const socket = new WebSocket(`${scheme}${location.host}${feed.dataset.socket}?cursor=${cursor}`);
   let opened = false;
   socket.onopen = () => {
     opened = true;
     socketFailures = 0;
-    backoff = 500;
+    backoff = FIRST_RETRY_MS;
     say("");
   };
   socket.onmessage = (event) => {
@@ -55,7 +63,7 @@ async function poll() {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const data = await response.json();
     data.messages.forEach(show);
-    backoff = 500;
+    backoff = FIRST_RETRY_MS;
     say("");
     poll();
   } catch (error) {

@@ -8,6 +8,7 @@ helpers it returns (``LiveServer``, ``Reply``) are in ``live_server.py`` next to
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +20,18 @@ from live_server import LiveServer, find_free_port, start
 from {{ cookiecutter.package_name }} import settings
 
 STARTUP_TIMEOUT = {{ framework_info(cookiecutter.framework).get("startup_timeout", 30) }}
+
+
+def pytest_collection_finish() -> None:
+    """What collecting imported (the project, its framework, the data layer...) lives until the
+    end: out of the garbage collector's full passes, which then scan only what the tests make."""
+    gc.freeze()
+
+
+def pytest_unconfigure() -> None:
+    """The report is written: spare the interpreter's teardown its full collections over
+    everything the run made (measured on 2 cores: 0.6-0.8 s between the summary and the exit)."""
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)

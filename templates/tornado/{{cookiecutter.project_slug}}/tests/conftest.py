@@ -6,7 +6,6 @@ Tests run on SQLite, or on PostgreSQL with ``{{ cookiecutter.__env_prefix }}TEST
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import shutil
 import signal
@@ -29,18 +28,6 @@ REDIS_SERVER = shutil.which("redis-server")
 
 def migrate(url: str) -> None:
     asyncio.run(database.migrate(settings.check_database_url(url)))
-
-
-def pytest_collection_finish() -> None:
-    """What collecting imported (the project, Tornado, SQLAlchemy, Playwright...) lives until
-    the end: out of the garbage collector's full passes, which then scan only what tests make."""
-    gc.freeze()
-
-
-def pytest_unconfigure() -> None:
-    """The report is written: spare the interpreter's teardown its full collections over
-    everything the run made (measured on 2 cores: 0.6-0.8 s between the summary and the exit)."""
-    gc.freeze()
 
 
 @pytest.fixture(scope="session")

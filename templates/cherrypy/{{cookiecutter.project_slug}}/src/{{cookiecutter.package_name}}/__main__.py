@@ -39,7 +39,8 @@ def serve(environment: str) -> None:
 
     # What the imports made lives as long as the process: the collector need not walk it again,
     # in full collections while serving nor in the last one at exit (0.2-0.3 s of CPU).
-    gc.freeze()
+    if hasattr(gc, "freeze"):  # PyPy's collector has no freeze
+        gc.freeze()
     # Any bad setting, a stale schema or a taken port stops here, as one line.
     config = configuration.load(environment)
     database.prepare(config.database_url, environment)

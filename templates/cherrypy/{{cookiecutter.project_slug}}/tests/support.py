@@ -18,23 +18,40 @@ import http.client
 import json
 import os
 import ssl
+import time
 from typing import Any, ClassVar
 
-import cheroot.server
 import cherrypy
+from cherrypy.process.servers import ServerAdapter
 from cherrypy.test import helper
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
-from {{ cookiecutter.package_name }} import configuration, database, settings, site
+from {{ cookiecutter.package_name }} import configuration, database, lifecycle, settings, site
 from {{ cookiecutter.package_name }}.models import Base, Item
 
 from .migrated_databases import MigratedDatabases
 
 TEST_SECRET = "test-secret-not-for-production"
-# cheroot's connection loop looks for a stop request every expiration_interval (0.5 s), and
-# stopping a server waits for it: each test class's teardown took 0.5 s per listener.
-cheroot.server.HTTPServer.expiration_interval = 0.05
+# Stopping a server waits for its connection loop's next check (see lifecycle): in the tests,
+# which stop a server per class, it checks more often than the site does.
+lifecycle.STOP_CHECK_INTERVAL = 0.01
+_wait_until_ready = ServerAdapter.wait
+
+
+def _wait_until_ready_soon(adapter: ServerAdapter) -> None:
+    """CherryPy's ``ServerAdapter.wait``, which polls every 0.1 s for the server thread to be
+    ready: each class's start waited 0.1 s per listener for a bind that takes a millisecond.
+    Poll often until ready, then let it make its own checks (it finds the server ready)."""
+    deadline = time.monotonic() + 10
+    while not getattr(adapter.httpserver, "ready", False) and time.monotonic() < deadline:
+        if adapter.interrupt:
+            raise adapter.interrupt
+        time.sleep(0.002)
+    _wait_until_ready(adapter)
+
+
+ServerAdapter.wait = _wait_until_ready_soon
 # Read at import, before the fixtures clear the prefixed variables from the environment.
 TEST_DATABASE_URL = os.environ.get(settings.env_var("TEST_DATABASE_URL"))
 

@@ -53,12 +53,12 @@ def test_an_invalid_configuration_is_not_reloaded(bus: wspbus.Bus, monkeypatch) 
 
 
 def test_the_deadline_is_cancelled_by_a_timely_stop(bus: wspbus.Bus) -> None:
-    deadline = lifecycle.StopDeadline(bus, 0.2)
+    deadline = lifecycle.StopDeadline(bus, 0.1)
     deadline.subscribe()
     bus.start()
     with mock.patch.object(os, "_exit") as exit_now:
         bus.stop()
-        time.sleep(0.4)
+        time.sleep(0.2)  # twice the deadline
     exit_now.assert_not_called()
     assert deadline.timer is None
     deadline.unsubscribe()

@@ -9,10 +9,21 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 
+import cheroot.server
 from cherrypy.process.plugins import SimplePlugin
 from cherrypy.process.wspbus import Bus, states
 
 from . import configuration, settings
+
+# Seconds between the checks cheroot's connection loop makes for a stop request. Stopping a
+# listener waits for the next check, so cheroot's 0.5 s was added to every stop, SIGHUP reload
+# and autoreload, once per listener. 0.05 s is cheroot's own value on Windows.
+STOP_CHECK_INTERVAL = 0.05
+
+
+def check_for_stop_often() -> None:
+    """Apply ``STOP_CHECK_INTERVAL`` to every cheroot server of the process."""
+    cheroot.server.HTTPServer.expiration_interval = STOP_CHECK_INTERVAL
 
 
 class WhenStarted:

@@ -13,7 +13,7 @@ from . import admin, api, listeners, pages, settings
 from . import tools as _tools  # noqa: F401  (registers the custom tools on cherrypy.tools)
 from .configuration import Configuration
 from .database import Database
-from .lifecycle import StopDeadline
+from .lifecycle import StopDeadline, check_for_stop_often
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -102,6 +102,7 @@ def build(config: Configuration) -> Site:
     cherrypy.log.error_log.setLevel(getattr(logging, conf.get("app.log_level", "INFO")))
     if not conf.get("app.screen_access_log", True):
         keep_access_log_off_screen()
+    check_for_stop_often()
 
     database = Database(cherrypy.engine, config.database_url)
     database.subscribe()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 from collections.abc import Iterator
@@ -13,15 +12,6 @@ import pytest
 from {{ cookiecutter.package_name }} import settings
 
 from . import support
-
-
-def pytest_unconfigure() -> None:
-    """The run is over and the process exits next: spare it Python's last full collection.
-
-    It walks everything the run imported and made: about 0.5 s of CPU, on every run.
-    """
-    if hasattr(gc, "freeze"):  # PyPy's collector has no freeze
-        gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,26 @@ RDF_FORMATS = {
 }
 
 
+def without_twins(triples, checked):
+    """The triples, less those of an entity whose statements are all another's ("twins").
+
+    The admin's and the system source's data name every entity they own or hold as subject of
+    ``owned_by``, ``created_by`` and ``cw_source``: some 2,500 triples about 800 schema entities
+    alike but for their IRI, which made OWL-RL's closure the suite's slowest step. A twin that no
+    triple names as object derives nothing about the other nodes its twin does not (no OWL-RL
+    rule counts subjects), so the checked entities are typed the same.
+    """
+    named = {obj for _, _, obj in triples}
+    kept, others = [], {}
+    for triple in triples:
+        if triple[0] in checked or triple[0] in named:
+            kept.append(triple)
+        else:
+            others.setdefault(triple[0], set()).add(triple[1:])
+    twins = {frozenset(statements): subject for subject, statements in others.items()}
+    return kept + [(subject, *pair) for pairs, subject in twins.items() for pair in pairs]
+
+
 class RdfTC(PyramidWebCWTC):
     settings = pyramid_settings(TESTING)
 
@@ -190,6 +210,7 @@ class RdfTC(PyramidWebCWTC):
         classes = set().union(*expected.values())
         graph = self.get_graph("/ontology")
         etypes = {}
+        triples = []
         with self.admin_access.client_cnx() as cnx:
             # The system source and the workflow states have a name, as authors do.
             rql = "Any X, EN WHERE X is E, E name EN, E name IN ({})".format(
@@ -197,10 +218,10 @@ class RdfTC(PyramidWebCWTC):
             )
             for eid, etype in cnx.execute(rql):
                 entity = cnx.entity_from_eid(eid)
-                for triple in entity.cw_adapt_to("rdf").triples():
-                    graph.add(triple)
+                triples += entity.cw_adapt_to("rdf").triples()
                 etypes[URIRef(entity.absolute_url())] = etype
         self.assertEqual(set(etypes.values()), set(self.CHECKED_TYPES))
+        graph += without_twins(triples, set(etypes))
         owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
         for iri, etype in etypes.items():
             with self.subTest(iri=str(iri), etype=etype):

@@ -1,12 +1,15 @@
 """Shared test set-up.
 
-CubicWebTC builds a template database once and caches it in ``data/database/`` (git-ignored).
-The cache is keyed by the test instance, not by the schema, so a changed schema would fail with
-"no such column": the cache is cleared whenever the cube's schema or migration scripts change.
+CubicWebTC builds a template database once and caches it in ``data/database/`` (git-ignored),
+and so does it for a class that names a ``test_db_id`` the database its ``pre_setup_database``
+fills (restored, not rebuilt, for each of its tests). The cache is keyed by the test instance,
+not by the schema or that code, so a changed schema would fail with "no such column": the cache
+is cleared whenever the cube's schema or migration scripts or a ``pre_setup_database`` change.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -39,13 +42,24 @@ TEST_HASH_ROUNDS = 1000
 CUBE_DIR = Path(cubicweb_{{ cookiecutter.package_name }}.__file__).resolve().parent
 
 
+def pre_setup_sources() -> Iterator[str]:
+    """The code of each test class's ``pre_setup_database``."""
+    for path in sorted(Path(__file__).resolve().parent.glob("test_*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef) and node.name == "pre_setup_database":
+                yield f"{path.name}:{ast.get_source_segment(source, node)}"
+
+
 def schema_fingerprint() -> str:
-    """A digest of every file that shapes the test database."""
+    """A digest of every file and function that shapes the test databases."""
     digest = hashlib.sha256()
     sources = [CUBE_DIR / "schema.py", *sorted((CUBE_DIR / "migration").glob("*.py"))]
     for path in [*sources, DATA_DIR / "bootstrap_cubes"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    for source in pre_setup_sources():
+        digest.update(source.encode())
     # The cached accounts' hashes are checked at the rounds they were made with.
     digest.update(f"sha512_crypt rounds {TEST_HASH_ROUNDS}".encode())
     return digest.hexdigest()

@@ -43,21 +43,27 @@ def without_twins(triples, checked):
 
 class RdfTC(PyramidWebCWTC):
     settings = pyramid_settings(TESTING)
+    # CubicWeb's devtools make this class's database once and restore it for each test.
+    test_db_id = "rdf"
+
+    @classmethod
+    def pre_setup_database(cls, cnx, config):
+        author = cnx.create_entity("Author", name="Ada", homepage="https://example.org/ada")
+        article = cnx.create_entity(
+            "Article",
+            title="Analytical engines",
+            body="numbers and more numbers",
+            editorial_note="secret",
+            written_by=author,
+        )
+        cnx.commit()
+        article.cw_adapt_to("IWorkflowable").fire_transition("publish")
+        cnx.commit()
 
     def setup_database(self):
         with self.admin_access.repo_cnx() as cnx:
-            author = cnx.create_entity("Author", name="Ada", homepage="https://example.org/ada")
-            article = cnx.create_entity(
-                "Article",
-                title="Analytical engines",
-                body="numbers and more numbers",
-                editorial_note="secret",
-                written_by=author,
-            )
-            cnx.commit()
-            article.cw_adapt_to("IWorkflowable").fire_transition("publish")
-            cnx.commit()
-            self.article_eid, self.author_eid = article.eid, author.eid
+            self.article_eid = cnx.find("Article", title="Analytical engines").one().eid
+            self.author_eid = cnx.find("Author", name="Ada").one().eid
 
     def setUp(self):
         super().setUp()

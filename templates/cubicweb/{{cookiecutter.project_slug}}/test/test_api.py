@@ -18,13 +18,15 @@ def basic(login: str, password: str) -> dict[str, str]:
 
 class ArticleApiTC(PyramidWebCWTC):
     settings = pyramid_settings(TESTING)
+    # CubicWeb's devtools make this class's database once and restore it for each test.
+    test_db_id = "api"
 
-    def setup_database(self):
-        with self.admin_access.repo_cnx() as cnx:
-            self.create_user(cnx, "alice", password="alice-password")
-            # Only a guest: authenticates, but the schema lets it add nothing.
-            self.create_user(cnx, "visitor", groups=("guests",), password="visitor-password")
-            cnx.commit()
+    @classmethod
+    def pre_setup_database(cls, cnx, config):
+        cls.create_user(cnx, "alice", password="alice-password")
+        # Only a guest: authenticates, but the schema lets it add nothing.
+        cls.create_user(cnx, "visitor", groups=("guests",), password="visitor-password")
+        cnx.commit()
 
     def admin(self) -> dict[str, str]:
         return basic(self.admlogin, self.admpassword)

@@ -200,14 +200,16 @@ class SearchApiTC(PyramidWebCWTC):
     """/api/search as an anonymous client: JSON in, JSON out, the repository's permissions."""
 
     settings = pyramid_settings(TESTING)
+    # CubicWeb's devtools make this class's database once and restore it for each test.
+    test_db_id = "search"
 
-    def setup_database(self):
-        with self.admin_access.repo_cnx() as cnx:
-            published = cnx.create_entity("Article", title="Compilers", body="hello compilers")
-            cnx.create_entity("Article", title="Secret draft", body="hello drafts")
-            cnx.commit()
-            published.cw_adapt_to("IWorkflowable").fire_transition("publish")
-            cnx.commit()
+    @classmethod
+    def pre_setup_database(cls, cnx, config):
+        published = cnx.create_entity("Article", title="Compilers", body="hello compilers")
+        cnx.create_entity("Article", title="Secret draft", body="hello drafts")
+        cnx.commit()
+        published.cw_adapt_to("IWorkflowable").fire_transition("publish")
+        cnx.commit()
 
     def post(self, body, content_type="application/json", status=200):
         return self.webapp.post(

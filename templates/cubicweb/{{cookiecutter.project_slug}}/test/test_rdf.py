@@ -21,23 +21,49 @@ RDF_FORMATS = {
 }
 
 
+def without_twins(triples, checked):
+    """The triples, less those of an entity whose statements are all another's ("twins").
+
+    The admin's and the system source's data name every entity they own or hold as subject of
+    ``owned_by``, ``created_by`` and ``cw_source``: some 2,500 triples about 800 schema entities
+    alike but for their IRI, which made OWL-RL's closure the suite's slowest step. A twin that no
+    triple names as object derives nothing about the other nodes its twin does not (no OWL-RL
+    rule counts subjects), so the checked entities are typed the same.
+    """
+    named = {obj for _, _, obj in triples}
+    kept, others = [], {}
+    for triple in triples:
+        if triple[0] in checked or triple[0] in named:
+            kept.append(triple)
+        else:
+            others.setdefault(triple[0], set()).add(triple[1:])
+    twins = {frozenset(statements): subject for subject, statements in others.items()}
+    return kept + [(subject, *pair) for pairs, subject in twins.items() for pair in pairs]
+
+
 class RdfTC(PyramidWebCWTC):
     settings = pyramid_settings(TESTING)
+    # CubicWeb's devtools make this class's database once and restore it for each test.
+    test_db_id = "rdf"
+
+    @classmethod
+    def pre_setup_database(cls, cnx, config):
+        author = cnx.create_entity("Author", name="Ada", homepage="https://example.org/ada")
+        article = cnx.create_entity(
+            "Article",
+            title="Analytical engines",
+            body="numbers and more numbers",
+            editorial_note="secret",
+            written_by=author,
+        )
+        cnx.commit()
+        article.cw_adapt_to("IWorkflowable").fire_transition("publish")
+        cnx.commit()
 
     def setup_database(self):
         with self.admin_access.repo_cnx() as cnx:
-            author = cnx.create_entity("Author", name="Ada", homepage="https://example.org/ada")
-            article = cnx.create_entity(
-                "Article",
-                title="Analytical engines",
-                body="numbers and more numbers",
-                editorial_note="secret",
-                written_by=author,
-            )
-            cnx.commit()
-            article.cw_adapt_to("IWorkflowable").fire_transition("publish")
-            cnx.commit()
-            self.article_eid, self.author_eid = article.eid, author.eid
+            self.article_eid = cnx.find("Article", title="Analytical engines").one().eid
+            self.author_eid = cnx.find("Author", name="Ada").one().eid
 
     def setUp(self):
         super().setUp()
@@ -190,6 +216,7 @@ class RdfTC(PyramidWebCWTC):
         classes = set().union(*expected.values())
         graph = self.get_graph("/ontology")
         etypes = {}
+        triples = []
         with self.admin_access.client_cnx() as cnx:
             # The system source and the workflow states have a name, as authors do.
             rql = "Any X, EN WHERE X is E, E name EN, E name IN ({})".format(
@@ -197,10 +224,10 @@ class RdfTC(PyramidWebCWTC):
             )
             for eid, etype in cnx.execute(rql):
                 entity = cnx.entity_from_eid(eid)
-                for triple in entity.cw_adapt_to("rdf").triples():
-                    graph.add(triple)
+                triples += entity.cw_adapt_to("rdf").triples()
                 etypes[URIRef(entity.absolute_url())] = etype
         self.assertEqual(set(etypes.values()), set(self.CHECKED_TYPES))
+        graph += without_twins(triples, set(etypes))
         owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
         for iri, etype in etypes.items():
             with self.subTest(iri=str(iri), etype=etype):

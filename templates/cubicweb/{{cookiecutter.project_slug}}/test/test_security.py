@@ -1,22 +1,29 @@
 """Permissions on entity types, attributes and relations, and who may fire the workflow."""
 
 from cubicweb import Unauthorized, ValidationError
+from cubicweb.devtools.testlib import RepoAccess
 from cubicweb_web.devtools.testlib import WebCWTC
 
 
 class SecurityTC(WebCWTC):
+    # CubicWeb's devtools make this class's database once and restore it for each test.
+    test_db_id = "security"
+
+    @classmethod
+    def pre_setup_database(cls, cnx, config):
+        cls.create_user(cnx, "alice")  # owns the article below
+        cls.create_user(cnx, "bob")  # another user
+        cls.create_user(cnx, "eve", groups=("users", "editors"))
+        cnx.commit()
+        with RepoAccess(cnx.repo, "alice").repo_cnx() as alice:
+            alice.create_entity("Author", name="Alice")
+            alice.create_entity("Article", title="Draft", editorial_note="needs work")
+            alice.commit()
+
     def setup_database(self):
         with self.admin_access.repo_cnx() as cnx:
-            self.create_user(cnx, "alice")  # owns the article below
-            self.create_user(cnx, "bob")  # another user
-            self.create_user(cnx, "eve", groups=("users", "editors"))
-            cnx.commit()
-        with self.new_access("alice").repo_cnx() as cnx:
-            self.author_eid = cnx.create_entity("Author", name="Alice").eid
-            self.article_eid = cnx.create_entity(
-                "Article", title="Draft", editorial_note="needs work"
-            ).eid
-            cnx.commit()
+            self.author_eid = cnx.find("Author", name="Alice").one().eid
+            self.article_eid = cnx.find("Article", title="Draft").one().eid
 
     def fire(self, login, transition):
         with self.new_access(login).repo_cnx() as cnx:

@@ -1,5 +1,7 @@
 """The console script end to end, in this process: first-run instance creation, real HTTP on
-127.0.0.1, then SIGTERM. Slowest test (it creates a real SQLite instance): about 10 s.
+127.0.0.1, then SIGTERM. Creating a real SQLite instance (``cubicweb-ctl create`` and
+``db-create``) is the slowest step: the module does it once, in the ``first_run`` fixture, and the
+tests that need a fresh instance get a copy of the one it created.
 """
 
 import contextlib
@@ -14,9 +16,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
+from live_server import find_free_port
 
 from {{ cookiecutter.package_name }} import PROJECT_NAME, __main__, instance, settings, wsgi
 from {{ cookiecutter.package_name }}.config import load_config
@@ -45,22 +50,43 @@ def raw(port: int, method: str, path: str, body: bytes = b"", **headers: str):
         connection.close()
 
 
-def test_first_run_creates_the_instance_and_serves_until_sigterm(
-    monkeypatch, tmp_path, free_port, caplog
-):
-    port = free_port
-    for name, value in {
+@dataclass
+class FirstRun:
+    """What the console script's first run served and logged, and where its instance is."""
+
+    settings: dict[str, str]
+    responses: dict[str, tuple]
+    log: str
+    pristine: Path
+
+    def fresh_instance(self, directory: Path) -> dict[str, str]:
+        """A copy of the instance as the first run left it, in ``directory``: its settings."""
+        shutil.copytree(self.pristine, directory, dirs_exist_ok=True)
+        return {
+            "ENV": "testing",
+            "INSTANCE_DIR": str(directory / "instance"),
+            "DATABASE_URL": f"sqlite:///{directory / 'first-run.sqlite3'}",
+        }
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
+    """Run the console script once on nothing: it creates the instance, then serves until a
+    SIGTERM sent once the client has its answers. The instance is then copied, unchanged, for
+    the tests that need a fresh one (creating one costs several seconds of CPU)."""
+    home = tmp_path_factory.mktemp("first-run")
+    port = find_free_port()
+    config = {
         "ENV": "testing",
         "PORT": str(port),
-        "INSTANCE_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'first-run.sqlite3'}",
+        "INSTANCE_DIR": str(home / "instance"),
+        "DATABASE_URL": f"sqlite:///{home / 'first-run.sqlite3'}",
         "ADMIN_PASSWORD": "first-run-password",
         "SECURE_COOKIES": "yes",
         "MAX_BODY_BYTES": "4096",
-    }.items():
-        monkeypatch.setenv(settings.env_var(name), value)
+    }
     base = f"http://127.0.0.1:{port}"
-    responses = {}
+    responses: dict[str, tuple] = {}
 
     def client() -> None:
         try:
@@ -81,11 +107,46 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
         finally:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    watcher = threading.Thread(target=client, daemon=True)
-    watcher.start()
-    __main__.main([])  # returns once SIGTERM stops the server
-    watcher.join(timeout=10)
+    # Every record, as caplog would take it (a module's fixture cannot use caplog). The root
+    # logger at INFO, as the console script's basicConfig leaves it outside pytest.
+    records = LogRecords()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(records)
+    root.setLevel(logging.INFO)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in config.items():
+            patch.setenv(settings.env_var(name), value)
+        watcher = threading.Thread(target=client, daemon=True)
+        watcher.start()
+        try:
+            __main__.main([])  # returns once SIGTERM stops the server
+        finally:
+            root.removeHandler(records)
+            root.setLevel(level)
+        watcher.join(timeout=10)
+    pristine = tmp_path_factory.mktemp("pristine")
+    shutil.copytree(home / "instance", pristine / "instance")
+    shutil.copy2(home / "first-run.sqlite3", pristine / "first-run.sqlite3")
+    yield FirstRun(config, responses, records.text(), pristine)
 
+
+class LogRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name} {record.getMessage()}")
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def test_first_run_creates_the_instance_and_serves_until_sigterm(monkeypatch, first_run, caplog):
+    for name, value in first_run.settings.items():
+        monkeypatch.setenv(settings.env_var(name), value)
+    responses = first_run.responses
     status, content_type, body = responses["health"]
     assert (status, content_type, json.loads(body)) == (200, "application/json", {"status": "ok"})
     status, content_type, body = responses["index"]
@@ -94,7 +155,8 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
     # The cube's catalogs make the instance compile translations: no message ids on the page.
     for msgid in ("view_index", "Article_plural", "i18n_login_popup", "button_ok"):
         assert msgid not in body, msgid
-    assert "localisation support error" not in caplog.text
+    assert "running cubicweb-ctl create" in first_run.log  # the log was taken
+    assert "localisation support error" not in first_run.log
     status, _, body = responses["missing"]
     assert status == 404 and "Traceback" not in body
 
@@ -169,21 +231,15 @@ def test_first_run_creates_the_instance_and_serves_until_sigterm(
 
 
 def test_a_schema_change_without_a_new_version_is_refused(
-    monkeypatch, tmp_path, capsys, schema_change
+    monkeypatch, tmp_path, capsys, schema_change, first_run
 ):
     """CubicWeb applies a schema change through a migration script only: without a new version
     none runs, so the change would be ignored until a query used it."""
-    for name, value in {
-        "ENV": "testing",
-        "INSTANCE_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'schema.sqlite3'}",
-    }.items():
+    for name, value in first_run.fresh_instance(tmp_path).items():
         monkeypatch.setenv(settings.env_var(name), value)
     config = load_config()
-    assert instance.migrate(config) == "created"
-    # A fresh instance: the schemas agree.
-    app = wsgi.create_app(config)
-    app.registry["cubicweb.repository"].shutdown()
+    assert instance.migrate(config) == "up to date"  # and the copy's sources name its database
+    # A fresh instance: the schemas agree, as the first run's create_app found when it served.
 
     schema_change(instance.apphome(config))
     with pytest.raises(SystemExit) as exited:

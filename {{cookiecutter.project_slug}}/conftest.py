@@ -8,7 +8,6 @@ helpers it returns (``LiveServer``, ``Reply``) are in ``live_server.py`` next to
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -25,15 +24,13 @@ STARTUP_TIMEOUT = {{ framework_info(cookiecutter.framework).get("startup_timeout
 def pytest_collection_finish() -> None:
     """What collecting imported (the project, its framework, the data layer...) lives until the
     end: out of the garbage collector's full passes, which then scan only what the tests make."""
-    if hasattr(gc, "freeze"):  # PyPy's collector has no freeze
-        gc.freeze()
+    settings.freeze_startup_objects()
 
 
 def pytest_unconfigure() -> None:
     """The report is written: spare the interpreter's teardown its full collections over
     everything the run made (measured on 2 cores: 0.6-0.8 s between the summary and the exit)."""
-    if hasattr(gc, "freeze"):
-        gc.freeze()
+    settings.freeze_startup_objects()
 
 
 @pytest.fixture(scope="session", autouse=True)

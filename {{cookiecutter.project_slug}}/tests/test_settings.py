@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -172,3 +173,12 @@ def test_logging_leaves_out_waitress_queue_warnings(caplog: pytest.LogCaptureFix
     finally:
         queue.setLevel(level)
     assert [record.name for record in caplog.records] == ["waitress"]
+
+
+def test_start_up_objects_are_kept_out_of_the_collector() -> None:
+    gc.unfreeze()  # pytest's own collection_finish hook froze them already
+    try:
+        settings.freeze_startup_objects()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

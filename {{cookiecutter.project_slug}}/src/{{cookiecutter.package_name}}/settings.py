@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import logging
 import os
 import secrets
@@ -164,6 +165,18 @@ def configure_logging(level: str) -> None:
     # every other message. Its maintainers advise silencing it (Pylons/waitress#231); saturation
     # shows in the latency.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+def freeze_startup_objects() -> None:
+    """Keep what start-up built (imports, app, config) out of the garbage collector's passes.
+
+    Python's advice before fork() without exec() (see ``gc.freeze``): forked workers do not copy
+    those pages when the collector walks them, and no full collection walks them again, above
+    all the last one at exit (measured on 2 cores: 0.2-0.8 s of CPU per process, and gunicorn
+    workers that took 2-3 s to exit after SIGTERM). PyPy's collector has no freeze.
+    """
+    if hasattr(gc, "freeze"):
+        gc.freeze()
 
 
 def _read_secret_file() -> str | None:

@@ -5,7 +5,6 @@ gunicorn is imported here only, so development works where gunicorn does not (Wi
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,11 +73,6 @@ class ProductionServer(BaseApplication):
         return self.application
 
     def run(self) -> None:
-        # Python's advice for fork() without exec() (see gc.freeze): the workers' garbage
-        # collector then skips everything the master built, instead of touching, and so
-        # copying, every page of it; above all in the full collection a worker runs when it
-        # exits. Measured on 2 cores: a worker took 2-3 s to exit after SIGTERM, long enough
-        # for gunicorn to kill it at GRACEFUL_TIMEOUT.
-        gc.freeze()
+        settings.freeze_startup_objects()  # before gunicorn forks its workers
         settings.check_can_listen(self.application.config["HOST"], self.application.config["PORT"])
         super().run()
